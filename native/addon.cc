@@ -1,0 +1,19 @@
+// Module init only: registers the functions of native/napi/. No logic here.
+#include <napi.h>
+
+#include "napi/byteswap.h"
+#include "napi/sd_notify.h"
+
+namespace gw {
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("swapBytes", Napi::Function::New(env, SwapBytesJs, "swapBytes"));
+  exports.Set("sdNotify", Napi::Function::New(env, SdNotifyJs, "sdNotify"));
+  return exports;
+}
+
+}  // namespace gw
+
+static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) { return gw::Init(env, exports); }
+
+NODE_API_MODULE(pacsgate, InitAddon)

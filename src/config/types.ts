@@ -1,0 +1,67 @@
+// The gateway's configuration, as the rest of the code sees it after load + validation.
+
+export interface AllowEntry {
+  /** Calling AE title; '*' matches any. */
+  aeTitle: string;
+  /** Optional peer IP address that must match as well. */
+  host?: string;
+}
+
+export interface DicomConfig {
+  host: string;
+  port: number;
+  /** Maximum PDU length we advertise (PS3.8 §D.1); we reject incoming PDUs above this plus a tolerance. */
+  maxPduLength: number;
+  /** 'strict': the called AE title must be ours; 'any': accept whatever the caller addresses. */
+  calledAeCheck: 'strict' | 'any';
+  /** Empty: any caller. Otherwise the calling AE (and optional IP) must match one entry. */
+  allow: AllowEntry[];
+  maxAssociations: number;
+  maxAssociationsPerAe: number;
+  /** Seconds without a PDU before an established association is aborted. */
+  idleTimeoutSeconds: number;
+  /** ARTIM timer, PS3.8 §9.1.5. */
+  artimTimeoutSeconds: number;
+  /** Transfer syntax preference for acceptance; empty: the built-in order. */
+  transferSyntaxes: string[];
+  /** Private or otherwise unlisted SOP Class UIDs to accept for storage. */
+  extraSopClasses: string[];
+}
+
+export interface DestinationConfig {
+  name: string;
+  aeTitle: string;
+  host: string;
+  port: number;
+  /** Our AE title on associations to this destination; defaults to the gateway's own. */
+  callingAeTitle: string;
+  maxPduLength: number;
+  /** Transfer syntaxes to offer, in preference order; empty: as received then Explicit LE then Implicit LE. */
+  transferSyntaxes: string[];
+  /** Parallel associations to this destination. */
+  concurrency: number;
+}
+
+export interface RouteConfig {
+  /** Destination names this route sends to. */
+  destinations: string[];
+  callingAeTitle?: string;
+  calledAeTitle?: string;
+  modality?: string;
+  sopClassUid?: string;
+}
+
+export interface Config {
+  aeTitle: string;
+  dicom: DicomConfig;
+  http: { host: string; port: number };
+  spool: { dir: string; maxBytes: number | null };
+  destinations: DestinationConfig[];
+  routes: RouteConfig[];
+  log: { level: LogLevel };
+  /** Where the config came from (for the log line and the web page's save). */
+  source: { file: string | null };
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];

@@ -1,0 +1,59 @@
+// Error types shared by every layer. Each carries a stable `code` (tests and operators match on it,
+// never on message text), after undici's lib/core/errors.js.
+
+export const ERROR_CODES = {
+  CONFIG: 'GW_ERR_CONFIG',
+  ARGUMENT: 'GW_ERR_ARGUMENT',
+  NATIVE: 'GW_ERR_NATIVE',
+  DICOM_TRUNCATED: 'GW_ERR_DICOM_TRUNCATED',
+  DICOM_LENGTH: 'GW_ERR_DICOM_LENGTH',
+  DICOM_ODD_LENGTH: 'GW_ERR_DICOM_ODD_LENGTH',
+  DICOM_VR: 'GW_ERR_DICOM_VR',
+  DICOM_NESTING: 'GW_ERR_DICOM_NESTING',
+  DICOM_UNCLOSED: 'GW_ERR_DICOM_UNCLOSED',
+  DICOM_PREAMBLE: 'GW_ERR_DICOM_PREAMBLE',
+  DICOM_META: 'GW_ERR_DICOM_META',
+  DICOM_DEFLATE: 'GW_ERR_DICOM_DEFLATE',
+  DICOM_TRANSFER_SYNTAX: 'GW_ERR_DICOM_TRANSFER_SYNTAX',
+  DICOM_ELEMENT_TOO_LARGE: 'GW_ERR_DICOM_ELEMENT_TOO_LARGE',
+} as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES] | `GW_ERR_${string}`;
+
+export class GatewayError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'GatewayError';
+    this.code = code;
+  }
+}
+
+/** Invalid configuration: names the key, what was expected and what was found. */
+export class ConfigError extends GatewayError {
+  readonly key: string;
+  constructor(key: string, expected: string, found: unknown) {
+    super(ERROR_CODES.CONFIG, `config ${key}: expected ${expected}, found ${describe(found)}`);
+    this.name = 'ConfigError';
+    this.key = key;
+  }
+}
+
+/** Malformed DICOM data; `offset` is the byte offset in the stream where the problem was seen. */
+export class DicomParseError extends GatewayError {
+  readonly offset: number;
+  constructor(code: ErrorCode, message: string, offset: number) {
+    super(code, `${message} (at byte ${offset})`);
+    this.name = 'DicomParseError';
+    this.offset = offset;
+  }
+}
+
+export function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? value.slice(0, 77) + '...' : value);
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (typeof value === 'object') return 'an object';
+  return `${typeof value} ${String(value)}`;
+}

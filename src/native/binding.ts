@@ -1,0 +1,69 @@
+// The addon's TS face: loads build/Release/pacsgate.node once and checks every argument before it
+// crosses into C++ (STYLE.md "check at the edge"). Other layers import this module, never the .node.
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { GatewayError, ERROR_CODES, describe } from '../errors.js';
+
+interface NativeAddon {
+  swapBytes(buf: Uint8Array, wordSize: number): void;
+  sdNotify(socketPath: string, message: string): number;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+// dist/src/native → project root is three levels up.
+const root = path.resolve(here, '..', '..', '..');
+
+function load(): NativeAddon {
+  const require = createRequire(import.meta.url);
+  const candidates = [
+    process.env.PACSGATE_ADDON,
+    path.join(root, 'build', 'Release', 'pacsgate.node'),
+    path.join(root, 'build', 'Debug', 'pacsgate.node'),
+  ].filter((p): p is string => !!p);
+  let lastErr: unknown;
+  for (const p of candidates) {
+    try {
+      return require(p) as NativeAddon;
+    } catch (err) {
+      lastErr = err;
+    }
+  }
+  throw new GatewayError(ERROR_CODES.NATIVE, `native addon not found (run npm run build:native): ${String(lastErr)}`);
+}
+
+export const addon: NativeAddon = load();
+
+/**
+ * Reverses the byte order of every `wordSize`-byte word of `buf`, in place.
+ * @throws GW_ERR_ARGUMENT when wordSize is not 2, 4 or 8 or the length is not a multiple of it.
+ */
+export function swapBytes(buf: Uint8Array, wordSize: 2 | 4 | 8): void {
+  if (!(buf instanceof Uint8Array)) {
+    throw new GatewayError(ERROR_CODES.ARGUMENT, `swapBytes buf: expected a Uint8Array, found ${describe(buf)}`);
+  }
+  if (wordSize !== 2 && wordSize !== 4 && wordSize !== 8) {
+    throw new GatewayError(ERROR_CODES.ARGUMENT, `swapBytes wordSize: expected 2, 4 or 8, found ${describe(wordSize)}`);
+  }
+  if (buf.byteLength % wordSize !== 0) {
+    throw new GatewayError(
+      ERROR_CODES.ARGUMENT,
+      `swapBytes buf: expected a length that is a multiple of ${wordSize}, found ${buf.byteLength}`,
+    );
+  }
+  addon.swapBytes(buf, wordSize);
+}
+
+/**
+ * Sends one sd_notify(3) datagram. Returns 0 or an errno value; never throws for I/O errors.
+ * @throws GW_ERR_ARGUMENT for a path that is neither absolute nor abstract ('@').
+ */
+export function sdNotify(socketPath: string, message: string): number {
+  if (typeof socketPath !== 'string' || !(socketPath.startsWith('/') || socketPath.startsWith('@'))) {
+    throw new GatewayError(
+      ERROR_CODES.ARGUMENT,
+      `sdNotify socketPath: expected an absolute path or an @abstract name, found ${describe(socketPath)}`,
+    );
+  }
+  return addon.sdNotify(socketPath, String(message));
+}
