@@ -1,0 +1,104 @@
+// Spool layer: opens the one LMDB environment and its named databases, and owns the durability
+// rule. It must not hold policy (sizes, queue states); callers build on the handles it returns.
+import { open, type Database, type RootDatabase } from 'lmdb';
+import type { InstanceRecord, QueueEntry } from './types.js';
+
+/** Chunk keys are [instance id, sequence]; queue keys are [destination, instance id]. */
+export type ChunkKey = [number, number];
+export type QueueKey = [string, number];
+
+export interface PartialMarker {
+  startedAt: number;
+  sopInstanceUid: string;
+}
+
+export interface SpoolDbs {
+  root: RootDatabase;
+  chunks: Database<Buffer, ChunkKey>;
+  instances: Database<InstanceRecord, number>;
+  bySopInstance: Database<number, string>;
+  /** Active deliveries only ('queued' | 'sending'), so scans stay short. */
+  queue: Database<QueueEntry, QueueKey>;
+  /** Permanently failed deliveries, kept until retried or discarded. */
+  deadLetter: Database<QueueEntry, QueueKey>;
+  /** Finished deliveries (forwarded or discarded), removed with their instance. */
+  ledger: Database<QueueEntry, QueueKey>;
+  /** Instances being received: id → marker; removed in the commit transaction or by recovery. */
+  partial: Database<PartialMarker, number>;
+  /** Fully delivered instances waiting out the retention: id → time the last delivery finished. */
+  retained: Database<number, number>;
+  meta: Database<unknown, string>;
+}
+
+export const SCHEMA_VERSION = 1;
+
+/**
+ * Durability choice (docs/spool.md "Durability"):
+ * - overlappingSync: true (lmdb-js default on Linux, stated explicitly). Each write transaction commits
+ *   with MDB_NOSYNC, then the same writer thread, outside the write lock, calls fdatasync(2) on data.mdb
+ *   (fsync(2) on ext3/4 with kernels < 3.6) and writes a "flushed" meta page through a second descriptor
+ *   opened O_DSYNC. Only after that does lmdb-js resolve `flushed`. A put()/transaction() promise alone
+ *   resolves at commit (visible, not yet durable); so every acknowledgement awaits `durable()` below.
+ * - noSync / noMetaSync / useWritemap / mapAsync: never set; each would weaken or hide the sync.
+ * - eventTurnBatching: true (default). Writes issued in one event turn share one transaction, and
+ *   concurrent commits awaiting `flushed` share one fdatasync (group commit).
+ * - encoding 'binary' for chunks (raw bytes, no msgpack copy); msgpack for records and entries.
+ */
+export function openDbs(dir: string): SpoolDbs {
+  const root = open({
+    path: dir,
+    maxDbs: 16,
+    overlappingSync: true,
+    noSync: false,
+    noMetaSync: false,
+    useWritemap: false,
+    eventTurnBatching: true,
+    commitDelay: 0,
+  });
+  const db = <V, K extends string | number | Array<string | number>>(name: string, binary = false) =>
+    root.openDB<V, K>(name, binary ? { encoding: 'binary' } : { encoding: 'msgpack' }) as unknown as Database<V, K>;
+  return {
+    root,
+    chunks: db<Buffer, ChunkKey>('chunks', true),
+    instances: db<InstanceRecord, number>('instances'),
+    bySopInstance: db<number, string>('bySopInstance'),
+    queue: db<QueueEntry, QueueKey>('queue'),
+    deadLetter: db<QueueEntry, QueueKey>('deadLetter'),
+    ledger: db<QueueEntry, QueueKey>('ledger'),
+    partial: db<PartialMarker, number>('partial'),
+    retained: db<number, number>('retained'),
+    meta: db<unknown, string>('meta'),
+  };
+}
+
+/**
+ * Resolves once `committed` (a put/remove/transaction promise) is committed AND that commit has been
+ * fdatasync'd. `flushed` covers every commit issued before it is read; several concurrent callers
+ * share the same flush (group commit).
+ */
+export async function durable<T>(dbs: SpoolDbs, committed: Promise<T>): Promise<T> {
+  const value = await committed;
+  await dbs.root.flushed;
+  return value;
+}
+
+/** Highest id + 1 seen in a db keyed by number or [number, …]; 0 when empty. */
+export function nextIdAfter(db: Database<unknown, number> | Database<unknown, ChunkKey>): number {
+  for (const key of (db as Database<unknown, number | ChunkKey>).getKeys({ reverse: true, limit: 1 })) {
+    const id = Array.isArray(key) ? key[0] : key;
+    return id + 1;
+  }
+  return 0;
+}
+
+export const MAX_ID = Number.MAX_SAFE_INTEGER;
+
+/** Range bounds for every queue key of one destination, in id order. */
+export function destRange(destination: string): { start: QueueKey; end: QueueKey } {
+  return { start: [destination, 0], end: [destination, MAX_ID] };
+}
+
+/** Range bounds for every chunk of one instance. */
+export function chunkRange(id: number): { start: ChunkKey; end: ChunkKey } {
+  return { start: [id, 0], end: [id, MAX_ID] };
+}

@@ -1,0 +1,102 @@
+// Spool layer: bodies of write transactions on instances (commit, replace, delete, finish). Each
+// function runs INSIDE an LMDB transaction callback (reads see the transaction's own writes) and must
+// not await, start another transaction, or touch anything but the dbs it is given.
+import { chunkRange, type SpoolDbs } from './env.js';
+import type { InstanceRecord, QueueEntry } from './types.js';
+
+export const META = {
+  schemaVersion: 'schemaVersion',
+  maxBytes: 'maxBytes',
+  nextId: 'nextId',
+  bytesUsed: 'bytesUsed',
+  instances: 'instances',
+} as const;
+
+export interface Counters {
+  bytesUsed: number;
+  instances: number;
+}
+
+export function readCounters(dbs: SpoolDbs): Counters {
+  return {
+    bytesUsed: (dbs.meta.get(META.bytesUsed) as number | undefined) ?? 0,
+    instances: (dbs.meta.get(META.instances) as number | undefined) ?? 0,
+  };
+}
+
+function addCounters(dbs: SpoolDbs, bytes: number, instances: number): void {
+  const c = readCounters(dbs);
+  dbs.meta.put(META.bytesUsed, c.bytesUsed + bytes);
+  dbs.meta.put(META.instances, c.instances + instances);
+}
+
+export function newQueueEntry(destination: string, id: number, now: number): QueueEntry {
+  return { destination, id, state: 'queued', attempts: 0, queuedAt: now, nextAttemptAt: now };
+}
+
+/** Removes every chunk of `id`; returns how many there were. */
+export function removeChunksTxn(dbs: SpoolDbs, id: number): number {
+  // Keys are collected first: the cursor is not moved under our own removals.
+  const keys = [...dbs.chunks.getKeys(chunkRange(id))];
+  for (const key of keys) dbs.chunks.remove(key);
+  return keys.length;
+}
+
+/** Deletes an instance: record, chunks, SOP index, every delivery entry, retention marker, counters. */
+export function deleteInstanceTxn(dbs: SpoolDbs, id: number): InstanceRecord | undefined {
+  const record = dbs.instances.get(id);
+  if (!record) return undefined;
+  removeChunksTxn(dbs, id);
+  dbs.instances.remove(id);
+  if (dbs.bySopInstance.get(record.sopInstanceUid) === id) dbs.bySopInstance.remove(record.sopInstanceUid);
+  for (const d of record.destinations) {
+    dbs.queue.remove([d, id]);
+    dbs.deadLetter.remove([d, id]);
+    dbs.ledger.remove([d, id]);
+  }
+  dbs.retained.remove(id);
+  addCounters(dbs, -record.bytes, -1);
+  return record;
+}
+
+/**
+ * Commit of a received instance (the last chunk, if any, comes in here so the whole instance appears
+ * atomically). Replace policy: an older instance with the same SOP Instance UID is deleted in this
+ * same transaction (record, chunks, all its queue/dead/ledger entries); the new one is queued afresh.
+ */
+export function commitInstanceTxn(
+  dbs: SpoolDbs,
+  record: InstanceRecord,
+  tail: Buffer | null,
+  now: number,
+): { replaced?: InstanceRecord } {
+  if (tail) dbs.chunks.put([record.id, record.chunks - 1], tail);
+  const oldId = dbs.bySopInstance.get(record.sopInstanceUid);
+  const replaced = oldId !== undefined && oldId !== record.id ? deleteInstanceTxn(dbs, oldId) : undefined;
+  dbs.instances.put(record.id, record);
+  dbs.bySopInstance.put(record.sopInstanceUid, record.id);
+  dbs.partial.remove(record.id);
+  for (const d of record.destinations) dbs.queue.put([d, record.id], newQueueEntry(d, record.id, now));
+  addCounters(dbs, record.bytes, 1);
+  return replaced ? { replaced } : {};
+}
+
+/** True when no destination of the instance still has a queued, in-flight or dead entry. */
+export function allDelivered(dbs: SpoolDbs, record: InstanceRecord): boolean {
+  return record.destinations.every(
+    (d) => dbs.queue.get([d, record.id]) === undefined && dbs.deadLetter.get([d, record.id]) === undefined,
+  );
+}
+
+/**
+ * Called after a delivery finished (forwarded or discarded): deletes the instance at once when
+ * `retentionMs` is 0, else marks it for sweep(). Instances routed nowhere are kept (CONTRACT.md:
+ * "kept in the spool until a destination exists").
+ */
+export function finishIfDeliveredTxn(dbs: SpoolDbs, id: number, now: number, retentionMs: number): boolean {
+  const record = dbs.instances.get(id);
+  if (!record || record.destinations.length === 0 || !allDelivered(dbs, record)) return false;
+  if (retentionMs <= 0) deleteInstanceTxn(dbs, id);
+  else dbs.retained.put(id, now);
+  return true;
+}

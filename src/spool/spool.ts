@@ -1,0 +1,274 @@
+// Spool layer: the durable store behind every C-STORE Success. One LMDB environment holds instance
+// bytes in bounded chunks, the records, the SOP Instance UID index and the per-destination queue.
+// It must not import net/, services/ or forward/: callers hand it bytes and destination names.
+import { mkdirSync } from 'node:fs';
+import { GatewayError, ERROR_CODES, describe } from '../errors.js';
+import type { Logger } from '../log.js';
+import { ChunkPool } from './chunk-pool.js';
+import { destRange, durable, openDbs, SCHEMA_VERSION, type QueueKey, type SpoolDbs } from './env.js';
+import { decideMaxBytes, freeBytes } from './max-bytes.js';
+import * as q from './queue.js';
+import { deleteInstanceTxn, META, readCounters } from './records.js';
+import { recoverNextId, removePartialsTxn, verify } from './recovery.js';
+import { ChunkedWriter, type SpoolWriter, type WriterHost } from './writer.js';
+import type {
+  InstanceInfo, InstanceRecord, QueueEntry, QueueItem, SpoolHealth, SpoolOptions, SpoolStats, VerifyReport,
+} from './types.js';
+
+export const DEFAULT_CHUNK_SIZE = 256 * 1024;
+/** Below this much free space on the file system the spool refuses new instances (LMDB needs room). */
+export const FS_RESERVE_BYTES = 64 * 1024 * 1024;
+const NEXT_QUEUED_SCAN_CAP = 100_000;
+
+export class Spool implements WriterHost {
+  readonly dir: string;
+  readonly dbs: SpoolDbs;
+  readonly pool: ChunkPool;
+  readonly maxPendingChunks: number;
+  readonly log: Logger;
+  private readonly bytesMax: number;
+  private readonly retentionMs: number;
+  private nextId: number;
+  private reserved = 0;
+  private closed = false;
+  private lastIoError: string | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
+
+  private constructor(opts: SpoolOptions, dbs: SpoolDbs, bytesMax: number, nextId: number) {
+    this.dir = opts.dir;
+    this.dbs = dbs;
+    this.log = opts.log;
+    this.bytesMax = bytesMax;
+    this.nextId = nextId;
+    this.retentionMs = opts.retentionMs ?? 0;
+    const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
+    // About 1 MiB in flight per writer: enough to keep the LMDB writer thread busy, bounded memory.
+    this.maxPendingChunks = Math.max(2, Math.ceil((1024 * 1024) / chunkSize));
+    this.pool = new ChunkPool(chunkSize, 4 * (this.maxPendingChunks + 1));
+    if (this.retentionMs > 0) {
+      this.sweepTimer = setInterval(() => void this.sweep().catch((err: unknown) => this.ioError(err)),
+        Math.min(this.retentionMs, 60_000));
+      this.sweepTimer.unref();
+    }
+  }
+
+  /**
+   * mkdir -p, opens the environment, removes instances that never committed, decides maxBytes.
+   * @throws GatewayError GW_ERR_ARGUMENT (bad options), GW_ERR_SPOOL_STATE (spool written by a newer
+   *   schema), GW_ERR_SPOOL_IO (LMDB could not open).
+   */
+  static async open(opts: SpoolOptions): Promise<Spool> {
+    checkOptions(opts);
+    mkdirSync(opts.dir, { recursive: true });
+    let dbs: SpoolDbs;
+    try {
+      dbs = openDbs(opts.dir);
+    } catch (err) {
+      throw new GatewayError(ERROR_CODES.SPOOL_IO, `spool ${opts.dir}: cannot open LMDB environment`, { cause: err });
+    }
+    const schema = dbs.meta.get(META.schemaVersion) as number | undefined;
+    if (schema !== undefined && schema > SCHEMA_VERSION) {
+      await dbs.root.close();
+      throw new GatewayError(ERROR_CODES.SPOOL_STATE, `spool ${opts.dir}: schema ${schema} is newer than ${SCHEMA_VERSION}`);
+    }
+    const persisted = dbs.meta.get(META.maxBytes) as number | undefined;
+    const max = decideMaxBytes(opts.maxBytes, persisted, opts.dir);
+    const now = Date.now();
+    const recovered = await durable(dbs, dbs.root.transaction(() => {
+      dbs.meta.put(META.schemaVersion, SCHEMA_VERSION);
+      if (max.source === 'free-space') dbs.meta.put(META.maxBytes, max.maxBytes);
+      return { partials: removePartialsTxn(dbs), requeued: q.requeueSendingTxn(dbs, now) };
+    }));
+    const spool = new Spool(opts, dbs, max.maxBytes, recoverNextId(dbs));
+    const c = readCounters(dbs);
+    opts.log.info({ dir: opts.dir, maxBytes: max.maxBytes, maxBytesFrom: max.source, instances: c.instances,
+      bytesUsed: c.bytesUsed, partialsRemoved: recovered.partials.length, requeued: recovered.requeued }, 'spool open');
+    if (opts.verifyOnOpen) {
+      const report = spool.verify();
+      const level = report.problems.length ? 'error' : 'info';
+      opts.log[level]({ instances: report.instances, problems: report.problems.slice(0, 20) }, 'spool verified');
+    }
+    return spool;
+  }
+
+  stats(): SpoolStats {
+    const c = readCounters(this.dbs);
+    const queued: Record<string, number> = {};
+    for (const d of q.activeDestinations(this.dbs)) queued[d] = this.dbs.queue.getCount(destRange(d));
+    return { bytesUsed: c.bytesUsed, bytesMax: this.bytesMax, instances: c.instances, queued };
+  }
+
+  health(): SpoolHealth {
+    if (this.closed) return { writable: false, full: false, reason: 'spool closed' };
+    if (this.lastIoError) return { writable: false, full: false, reason: `spool i/o error: ${this.lastIoError}` };
+    if (readCounters(this.dbs).bytesUsed + this.reserved >= this.bytesMax) {
+      return { writable: true, full: true, reason: 'spool full' };
+    }
+    if (freeBytes(this.dir) < FS_RESERVE_BYTES) return { writable: true, full: true, reason: 'file system full' };
+    return { writable: true, full: false };
+  }
+
+  /**
+   * Starts receiving one instance; its id is allocated now (arrival order).
+   * @throws GatewayError GW_ERR_SPOOL_FULL (limit reached, expectedBytes too large, file system full),
+   *   GW_ERR_SPOOL_STATE (closed).
+   */
+  beginInstance(info: InstanceInfo): SpoolWriter {
+    if (this.closed) throw new GatewayError(ERROR_CODES.SPOOL_STATE, 'spool is closed');
+    const h = this.health();
+    if (h.full) throw new GatewayError(ERROR_CODES.SPOOL_FULL, h.reason ?? 'spool full');
+    if (info.expectedBytes !== undefined) this.checkRoom(info.expectedBytes);
+    const id = this.nextId++;
+    this.dbs.meta.put(META.nextId, this.nextId).catch((err: unknown) => this.ioError(err));
+    const started = this.dbs.partial.put(id, { startedAt: Date.now(), sopInstanceUid: info.sopInstanceUid });
+    this.log.debug({ id, sopClassUid: info.sopClassUid }, 'spool instance begin');
+    return new ChunkedWriter(this, id, info, started);
+  }
+
+  get(id: number): InstanceRecord | undefined {
+    return this.dbs.instances.get(id);
+  }
+
+  findBySopInstanceUid(uid: string): InstanceRecord | undefined {
+    const id = this.dbs.bySopInstance.get(uid);
+    return id === undefined ? undefined : this.dbs.instances.get(id);
+  }
+
+  /**
+   * The stored dataset bytes, chunk by chunk (one chunk in memory at a time).
+   * @throws GatewayError GW_ERR_SPOOL_NOT_FOUND when the instance is unknown or was deleted/replaced
+   *   while being read.
+   */
+  async *readDataset(id: number): AsyncGenerator<Buffer> {
+    const record = this.get(id);
+    if (!record) throw new GatewayError(ERROR_CODES.SPOOL_NOT_FOUND, `spool instance ${id} not found`);
+    for (let seq = 0; seq < record.chunks; seq++) {
+      const chunk = this.dbs.chunks.getBinary([id, seq]);
+      if (!chunk) throw new GatewayError(ERROR_CODES.SPOOL_NOT_FOUND, `spool instance ${id} chunk ${seq} is gone`);
+      yield chunk;
+    }
+  }
+
+  verify(): VerifyReport {
+    return verify(this.dbs);
+  }
+
+  // ---- forwarding queue (states: docs/spool.md "Queue") ----
+
+  /** Due entries ('queued', nextAttemptAt <= now) of one destination, in id order. */
+  nextQueued(destination: string, now: number, limit: number): QueueItem[] {
+    return q.nextQueued(this.dbs, destination, now, limit, NEXT_QUEUED_SCAN_CAP);
+  }
+
+  /** queued → sending (attempts + 1). Resolves durably; undefined when the entry is gone (replaced). */
+  markSending(destination: string, id: number, now = Date.now()): Promise<QueueEntry | undefined> {
+    return this.txn(() => q.markSendingTxn(this.dbs, [destination, id], now));
+  }
+
+  /** → forwarded (moves to the ledger); deletes the instance once every destination is done + retention. */
+  markForwarded(destination: string, id: number, info: { status: number; transferSyntax: string },
+    now = Date.now()): Promise<QueueEntry | undefined> {
+    return this.txn(() => q.markForwardedTxn(this.dbs, [destination, id], info, now, this.retentionMs));
+  }
+
+  /** → queued again at retryAt (default back-off), or → dead when permanent. */
+  markFailed(destination: string, id: number, info: q.FailureInfo, now = Date.now()): Promise<QueueEntry | undefined> {
+    return this.txn(() => q.markFailedTxn(this.dbs, [destination, id], info, now));
+  }
+
+  retryDead(destination: string, id: number, now = Date.now()): Promise<QueueEntry | undefined> {
+    return this.txn(() => q.retryDeadTxn(this.dbs, [destination, id], now));
+  }
+
+  discardDead(destination: string, id: number, now = Date.now()): Promise<QueueEntry | undefined> {
+    return this.txn(() => q.discardDeadTxn(this.dbs, [destination, id], now, this.retentionMs));
+  }
+
+  /** Routes a stored instance to one more destination (no-op when already queued or dead there). */
+  enqueue(destination: string, id: number, now = Date.now()): Promise<QueueEntry | undefined> {
+    return this.txn(() => q.enqueueTxn(this.dbs, [destination, id], now));
+  }
+
+  listDead(destination?: string): QueueEntry[] {
+    return q.listDead(this.dbs, destination);
+  }
+
+  /** The delivery entry for (destination, id) wherever it is: queue, dead letters or ledger. */
+  entry(destination: string, id: number): QueueEntry | undefined {
+    return q.findEntry(this.dbs, [destination, id] as QueueKey);
+  }
+
+  oldestQueuedAt(destination: string): number | undefined {
+    return q.oldestQueuedAt(this.dbs, destination);
+  }
+
+  /** Deletes delivered instances whose retention has passed; returns how many. */
+  async sweep(now = Date.now()): Promise<number> {
+    const due = [...this.dbs.retained.getRange({})].filter(({ value }) => value + this.retentionMs <= now);
+    if (due.length === 0) return 0;
+    return this.txn(() => due.filter(({ key }) => deleteInstanceTxn(this.dbs, key) !== undefined).length);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    await this.dbs.root.flushed;
+    await this.dbs.root.close();
+    this.log.info({ dir: this.dir }, 'spool closed');
+  }
+
+  // ---- WriterHost ----
+
+  reserve(bytes: number): void {
+    if (this.closed) throw new GatewayError(ERROR_CODES.SPOOL_STATE, 'spool is closed');
+    this.checkRoom(bytes);
+    this.reserved += bytes;
+  }
+
+  unreserve(bytes: number): void {
+    this.reserved = Math.max(0, this.reserved - bytes);
+  }
+
+  committed(record: InstanceRecord, replaced: InstanceRecord | undefined): void {
+    this.log.debug({ id: record.id, bytes: record.bytes, chunks: record.chunks, replacedId: replaced?.id },
+      'spool instance committed');
+  }
+
+  ioError(err: unknown): GatewayError {
+    if (err instanceof GatewayError) return err;
+    const message = err instanceof Error ? err.message : String(err);
+    this.lastIoError = message;
+    this.log.error({ err }, 'spool i/o error');
+    return new GatewayError(ERROR_CODES.SPOOL_IO, `spool write failed: ${message}`, { cause: err });
+  }
+
+  private checkRoom(bytes: number): void {
+    const used = readCounters(this.dbs).bytesUsed + this.reserved;
+    if (used + bytes > this.bytesMax) {
+      throw new GatewayError(ERROR_CODES.SPOOL_FULL, `spool full: ${used} + ${bytes} bytes would pass ${this.bytesMax}`);
+    }
+  }
+
+  private txn<T>(fn: () => T): Promise<T> {
+    if (this.closed) return Promise.reject(new GatewayError(ERROR_CODES.SPOOL_STATE, 'spool is closed'));
+    return durable(this.dbs, this.dbs.root.transaction(fn)).catch((err: unknown) => {
+      throw this.ioError(err);
+    });
+  }
+}
+
+function checkOptions(opts: SpoolOptions): void {
+  const bad = (key: string, expected: string, found: unknown) =>
+    new GatewayError(ERROR_CODES.ARGUMENT, `spool ${key}: expected ${expected}, found ${describe(found)}`);
+  if (typeof opts.dir !== 'string' || opts.dir === '') throw bad('dir', 'a directory path', opts.dir);
+  if (opts.maxBytes !== null && !(Number.isSafeInteger(opts.maxBytes) && opts.maxBytes > 0)) {
+    throw bad('maxBytes', 'null or a positive integer', opts.maxBytes);
+  }
+  const cs = opts.chunkSize;
+  if (cs !== undefined && !(Number.isSafeInteger(cs) && cs >= 1024 && cs <= 16 * 1024 * 1024)) {
+    throw bad('chunkSize', 'an integer from 1024 to 16 MiB', cs);
+  }
+  const r = opts.retentionMs;
+  if (r !== undefined && !(Number.isFinite(r) && r >= 0)) throw bad('retentionMs', 'a number >= 0', r);
+}

@@ -1,0 +1,121 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Spool, MAX_DEFAULT_BYTES } from '../../../src/spool/index.js';
+import { freeBytes } from '../../../src/spool/max-bytes.js';
+import { bytesFor, captureLogger, INFO, readAll, sha256, store, tempDir } from './helpers.js';
+
+test('replace policy: a re-sent SOP Instance UID replaces the older instance and its queue entries', async () => {
+  const t = tempDir();
+  const spool = await Spool.open({ dir: t.dir, maxBytes: null, log: captureLogger().log });
+  try {
+    const old = await store(spool, '1.1', bytesFor(1, 700_000), ['A']);
+    await store(spool, '1.2', bytesFor(2, 10), ['A']);
+    await spool.markSending('A', old.id);
+    const fresh = await store(spool, '1.1', bytesFor(3, 1234), ['A', 'B']);
+    assert.ok(fresh.id > old.id);
+    assert.equal(spool.get(old.id), undefined);
+    assert.equal(spool.findBySopInstanceUid('1.1')?.id, fresh.id);
+    assert.equal(spool.entry('A', old.id), undefined);
+    assert.equal(spool.dbs.chunks.getCount({ start: [old.id, 0], end: [old.id + 1, 0] }), 0);
+    assert.equal(sha256(await readAll(spool, fresh.id)), sha256(bytesFor(3, 1234)));
+    assert.deepEqual(spool.stats().queued, { A: 2, B: 1 });
+    assert.equal(spool.stats().instances, 2);
+    assert.equal(spool.stats().bytesUsed, 1234 + 10);
+    // The forwarder that was sending the old one finds its entry gone.
+    assert.equal(await spool.markForwarded('A', old.id, { status: 0, transferSyntax: 'x' }), undefined);
+    await assert.rejects(readAll(spool, old.id), { code: 'GW_ERR_SPOOL_NOT_FOUND' });
+    assert.deepEqual(spool.verify().problems, []);
+  } finally {
+    await spool.close();
+    t.cleanup();
+  }
+});
+
+test('maxBytes: option wins, else persisted at first start, else 80 % of free space capped at 64 GiB', async () => {
+  const t = tempDir();
+  const { log } = captureLogger();
+  try {
+    const free = freeBytes(t.dir);
+    let s = await Spool.open({ dir: t.dir, maxBytes: null, log });
+    const first = s.stats().bytesMax;
+    const expected = Math.min(Math.floor(free * 0.8), MAX_DEFAULT_BYTES);
+    assert.ok(Math.abs(first - expected) < 64 * 1024 * 1024, `${first} vs ${expected}`);
+    await s.close();
+    s = await Spool.open({ dir: t.dir, maxBytes: 5_000_000, log });
+    assert.equal(s.stats().bytesMax, 5_000_000);
+    await s.close();
+    s = await Spool.open({ dir: t.dir, maxBytes: null, log });
+    assert.equal(s.stats().bytesMax, first, 'the first-start value is persisted');
+    await s.close();
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('reopen after close: data kept, ids continue, an uncommitted instance is removed by recovery', async () => {
+  const t = tempDir();
+  const cap = captureLogger();
+  try {
+    let s = await Spool.open({ dir: t.dir, maxBytes: null, log: cap.log });
+    const a = await store(s, '2.1', bytesFor(1, 300_000), ['A']);
+    const w = s.beginInstance({ ...INFO, sopInstanceUid: '2.2' });
+    await w.write(bytesFor(2, 600_000));
+    await s.dbs.root.flushed;
+    assert.equal(s.dbs.partial.getCount({}), 1);
+    await s.close(); // without commit or abort: as if the process had died
+    s = await Spool.open({ dir: t.dir, maxBytes: null, log: cap.log });
+    const open = cap.lines.filter((l) => l.msg === 'spool open').at(-1);
+    assert.equal(open?.partialsRemoved, 1);
+    assert.equal(s.dbs.partial.getCount({}), 0);
+    assert.equal(s.dbs.chunks.getCount({ start: [w.id, 0], end: [w.id + 1, 0] }), 0);
+    assert.ok((await readAll(s, a.id)).equals(bytesFor(1, 300_000)));
+    const b = await store(s, '2.3', bytesFor(3, 10), ['A']);
+    assert.ok(b.id > w.id, 'ids are never reused');
+    assert.deepEqual(s.verify().problems, []);
+    await s.close();
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('a delivery that was being sent when the process stopped is queued again on open', async () => {
+  const t = tempDir();
+  const { log } = captureLogger();
+  try {
+    let s = await Spool.open({ dir: t.dir, maxBytes: null, log });
+    const a = await store(s, '3.1', bytesFor(1, 10), ['A']);
+    await s.markSending('A', a.id);
+    await s.close();
+    s = await Spool.open({ dir: t.dir, maxBytes: null, log });
+    const due = s.nextQueued('A', Date.now(), 10);
+    assert.equal(due.length, 1);
+    assert.equal(due[0].entry.state, 'queued');
+    assert.equal(due[0].entry.attempts, 1);
+    await s.close();
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('bad options are refused with GW_ERR_ARGUMENT; a closed spool refuses work', async () => {
+  const { log } = captureLogger();
+  await assert.rejects(Spool.open({ dir: '', maxBytes: null, log }), { code: 'GW_ERR_ARGUMENT' });
+  await assert.rejects(Spool.open({ dir: '/tmp/x', maxBytes: -1, log }), { code: 'GW_ERR_ARGUMENT' });
+  await assert.rejects(Spool.open({ dir: '/tmp/x', maxBytes: null, log, chunkSize: 10 }), { code: 'GW_ERR_ARGUMENT' });
+  const t = tempDir();
+  const s = await Spool.open({ dir: t.dir, maxBytes: null, log });
+  await s.close();
+  assert.throws(() => s.beginInstance({ ...INFO, sopInstanceUid: '1' }), { code: 'GW_ERR_SPOOL_STATE' });
+  assert.equal(s.health().writable, false);
+  t.cleanup();
+});
+
+test('a spool written by a newer schema is refused', async () => {
+  const t = tempDir();
+  const { log } = captureLogger();
+  const s = await Spool.open({ dir: t.dir, maxBytes: null, log });
+  await s.dbs.meta.put('schemaVersion', 99);
+  await s.close();
+  await assert.rejects(Spool.open({ dir: t.dir, maxBytes: null, log }), { code: 'GW_ERR_SPOOL_STATE' });
+  t.cleanup();
+});
