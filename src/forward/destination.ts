@@ -1,0 +1,329 @@
+// Forward layer: delivers one destination's queue (issue #4). `concurrency` lanes, each with its own
+// association; an instance's lane is chosen by its Series Instance UID, so a series keeps its arrival
+// order. Connection trouble is shared: back-off with jitter, then a circuit breaker that lets a single
+// probe association through. It reads the spool and talks to the SCU; it never touches sockets itself.
+import type { DestinationConfig } from '../config/types.js';
+import { GatewayError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { AcceptedContext, ScuAssociation, ScuContext } from '../net/types.js';
+import type { QueueEntry, QueueItem, InstanceRecord } from '../spool/types.js';
+import { statusHex } from '../services/status-codes.js';
+import { backoffDelay, classifyRejection, classifyStoreStatus, DEFAULT_BACKOFF, type BackoffPolicy } from './policy.js';
+import { canTranscode, FALLBACK_SYNTAXES, transcodeStream } from './transcode.js';
+
+export type DestinationState = 'idle' | 'sending' | 'backoff' | 'circuit-open' | 'disabled';
+
+/** What a destination needs from the spool (Spool satisfies it). */
+export interface ForwardSpool {
+  nextQueued(destination: string, now: number, limit: number): QueueItem[];
+  markSending(destination: string, id: number): Promise<QueueEntry | undefined>;
+  markForwarded(destination: string, id: number, info: { status: number; transferSyntax: string }): Promise<QueueEntry | undefined>;
+  markFailed(destination: string, id: number, info: { status?: number; error: string; permanent: boolean; retryAt?: number }): Promise<QueueEntry | undefined>;
+  readDataset(id: number): AsyncIterable<Buffer>;
+}
+
+export interface ConnectOptions {
+  host: string;
+  port: number;
+  callingAe: string;
+  calledAe: string;
+  maxPduLength?: number;
+  contexts: ScuContext[];
+  connectTimeoutMs?: number;
+  log: Logger;
+}
+
+export interface DestinationDeps {
+  spool: ForwardSpool;
+  connect(opts: ConnectOptions): Promise<ScuAssociation>;
+  /** Extra decoders (codecs): can `from` be turned into native `to`? Defaults to byte-swap only. */
+  canTranscode?(from: string, to: string): boolean;
+  transcode?(source: AsyncIterable<Buffer>, from: string, to: string): AsyncIterable<Buffer>;
+  log: Logger;
+  backoff?: BackoffPolicy;
+  /** Failures in a row after which the circuit opens (one probe at a time). Default 3. */
+  circuitAfter?: number;
+  /** An idle association is released after this long. Default 10 s. */
+  idleReleaseMs?: number;
+  /** Poll interval when nothing is due (items waiting for their retry time). Default 1 s. */
+  pollMs?: number;
+}
+
+const BATCH = 256;
+/** PS3.8 §9.3.2.2: presentation context IDs are odd 1–255, so at most 128 per association. */
+const MAX_CONTEXTS = 128;
+
+/** Thrown for a problem with one instance (not with the connection). */
+class ItemError extends Error {
+  constructor(message: string, readonly permanent: boolean, readonly status?: number) {
+    super(message);
+  }
+}
+
+function hashLane(series: string | undefined, lanes: number): number {
+  if (lanes <= 1) return 0;
+  let h = 2166136261;
+  for (const ch of series ?? '') h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
+  return (h >>> 0) % lanes;
+}
+
+export class Destination {
+  state: DestinationState = 'idle';
+  lastError: string | null = null;
+  lastSuccessAt: number | null = null;
+  forwarded = 0;
+  failed = 0;
+  connectAttempts = 0;
+  private failuresInRow = 0;
+  private openUntil = 0;
+  private probing = false;
+  private stopped = false;
+  private wakers = new Set<() => void>();
+  private lanes: Promise<void>[] = [];
+  /** What each open association was proposed, to know whether it can carry a new batch. */
+  private readonly proposed = new WeakMap<ScuAssociation, ScuContext[]>();
+  private readonly log: Logger;
+
+  constructor(readonly cfg: DestinationConfig, private readonly deps: DestinationDeps) {
+    this.log = deps.log.child({ destination: cfg.name });
+  }
+
+  start(): void {
+    for (let k = 0; k < this.cfg.concurrency; k++) this.lanes.push(this.runLane(k));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake();
+    await Promise.all(this.lanes);
+    this.state = 'disabled';
+  }
+
+  /** New work may be queued: wake idle lanes (does not shorten a back-off). */
+  wake(): void {
+    for (const w of [...this.wakers]) w();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(t);
+        this.wakers.delete(done);
+        resolve();
+      };
+      const t = setTimeout(done, ms);
+      this.wakers.add(done);
+    });
+  }
+
+  // ---- lanes ------------------------------------------------------------------------------------
+
+  private async runLane(lane: number): Promise<void> {
+    let assoc: ScuAssociation | null = null;
+    let idleSince = Date.now();
+    const idleMs = this.deps.idleReleaseMs ?? 10_000;
+    try {
+      while (!this.stopped) {
+        const now = Date.now();
+        if (now < this.openUntil || (this.probing && !assoc)) {
+          await this.sleep(Math.max(50, this.openUntil - now));
+          continue;
+        }
+        const items = this.deps.spool.nextQueued(this.cfg.name, now, BATCH)
+          .filter((it) => hashLane(it.record.seriesInstanceUid, this.cfg.concurrency) === lane);
+        if (items.length === 0) {
+          if (assoc && Date.now() - idleSince >= idleMs) {
+            await this.release(assoc);
+            assoc = null;
+          }
+          if (this.failuresInRow === 0) this.state = 'idle';
+          await this.sleep(assoc ? Math.min(this.deps.pollMs ?? 1000, idleMs) : this.deps.pollMs ?? 1000);
+          continue;
+        }
+        try {
+          assoc = await this.sendBatch(assoc, items);
+          idleSince = Date.now();
+        } catch (err) {
+          if (assoc) assoc.abort();
+          assoc = null;
+          this.connectionFailed(err);
+        }
+      }
+    } finally {
+      if (assoc) await this.release(assoc);
+    }
+  }
+
+  private async release(assoc: ScuAssociation): Promise<void> {
+    try {
+      await assoc.release();
+    } catch {
+      assoc.abort();
+    }
+  }
+
+  private connectionFailed(err: unknown): void {
+    this.failuresInRow++;
+    this.probing = false;
+    this.lastError = err instanceof Error ? err.message : String(err);
+    const delay = backoffDelay(this.failuresInRow, this.deps.backoff ?? DEFAULT_BACKOFF);
+    this.openUntil = Date.now() + delay;
+    this.state = this.failuresInRow >= (this.deps.circuitAfter ?? 3) ? 'circuit-open' : 'backoff';
+    this.log.warn({ err: this.lastError, failuresInRow: this.failuresInRow, retryInMs: delay, state: this.state }, 'destination unreachable');
+  }
+
+  private connectionOk(): void {
+    if (this.failuresInRow > 0) this.log.info({ after: this.failuresInRow }, 'destination reachable again');
+    this.failuresInRow = 0;
+    this.probing = false;
+    this.openUntil = 0;
+  }
+
+  // ---- association and contexts -----------------------------------------------------------------
+
+  private fallbacks(): string[] {
+    return this.cfg.transferSyntaxes.length ? [...this.cfg.transferSyntaxes] : [...FALLBACK_SYNTAXES];
+  }
+
+  /** Proposed contexts: per SOP Class, its received syntax(es) alone, plus the fallback list. */
+  private contextsFor(items: QueueItem[]): { contexts: ScuContext[]; items: QueueItem[] } {
+    const contexts: ScuContext[] = [];
+    const seen = new Set<string>();
+    const kept: QueueItem[] = [];
+    for (const it of items) {
+      const r = it.record;
+      const add: ScuContext[] = [];
+      if (!seen.has(`${r.sopClassUid}|${r.transferSyntax}`)) add.push({ abstractSyntax: r.sopClassUid, transferSyntaxes: [r.transferSyntax] });
+      if (!seen.has(`${r.sopClassUid}|*`)) add.push({ abstractSyntax: r.sopClassUid, transferSyntaxes: this.fallbacks() });
+      if (contexts.length + add.length > MAX_CONTEXTS) break;
+      for (const c of add) {
+        contexts.push(c);
+        seen.add(`${c.abstractSyntax}|${c.transferSyntaxes.length === 1 && c.transferSyntaxes[0] === r.transferSyntax ? r.transferSyntax : '*'}`);
+      }
+      kept.push(it);
+    }
+    return { contexts, items: kept };
+  }
+
+  private covers(assoc: ScuAssociation, contexts: ScuContext[]): boolean {
+    const proposed = this.proposed.get(assoc);
+    if (!proposed) return false;
+    const key = (c: ScuContext): string => `${c.abstractSyntax}|${c.transferSyntaxes.join(',')}`;
+    const have = new Set(proposed.map(key));
+    return contexts.every((c) => have.has(key(c)));
+  }
+
+  private async open(contexts: ScuContext[]): Promise<ScuAssociation> {
+    if (this.failuresInRow > 0) this.probing = true; // this attempt is the circuit's probe
+    this.connectAttempts++;
+    try {
+      const assoc = await this.deps.connect({
+        host: this.cfg.host, port: this.cfg.port, callingAe: this.cfg.callingAeTitle, calledAe: this.cfg.aeTitle,
+        maxPduLength: this.cfg.maxPduLength, contexts, connectTimeoutMs: 10_000, log: this.log,
+      });
+      this.proposed.set(assoc, contexts);
+      this.connectionOk();
+      return assoc;
+    } catch (err) {
+      const rj = err as GatewayError & { result?: number };
+      if (rj.code === 'GW_ERR_ASSOC_REJECTED' && classifyRejection(rj.result) === 'permanent') {
+        throw new ItemError(`association rejected (permanent): ${rj.message}`, true);
+      }
+      throw err;
+    }
+  }
+
+  /** The accepted context to send `r` on, and the syntax to send it in (PS3.8 §9.3.3.2 results). */
+  private choose(accepted: AcceptedContext[], r: InstanceRecord): AcceptedContext {
+    const forClass = accepted.filter((c) => c.abstractSyntax === r.sopClassUid);
+    if (forClass.length === 0) throw new ItemError(`destination accepted no presentation context for SOP Class ${r.sopClassUid}`, true);
+    const exact = forClass.find((c) => c.transferSyntax === r.transferSyntax);
+    if (exact) return exact;
+    const can = this.deps.canTranscode ?? canTranscode;
+    const ok = forClass.find((c) => can(r.transferSyntax, c.transferSyntax));
+    if (ok) return ok;
+    throw new ItemError(`cannot transcode ${r.transferSyntax} to any syntax the destination accepted (${forClass.map((c) => c.transferSyntax).join(', ')})`, true);
+  }
+
+  // ---- sending ----------------------------------------------------------------------------------
+
+  private async sendBatch(assoc: ScuAssociation | null, all: QueueItem[]): Promise<ScuAssociation | null> {
+    const { contexts, items } = this.contextsFor(all);
+    if (!assoc || !this.covers(assoc, contexts)) {
+      if (assoc) await this.release(assoc);
+      assoc = null;
+      try {
+        assoc = await this.open(contexts);
+      } catch (err) {
+        if (err instanceof ItemError) {
+          // A permanent rejection concerns every instance we tried to send: dead-letter them (issue #4).
+          for (const it of items) await this.itemFailed(it, err);
+          this.lastError = err.message;
+          return null;
+        }
+        throw err;
+      }
+    }
+    this.state = 'sending';
+    for (const it of items) {
+      if (this.stopped) break;
+      await this.sendOne(assoc, it);
+    }
+    return assoc;
+  }
+
+  private async sendOne(assoc: ScuAssociation, it: QueueItem): Promise<void> {
+    const r = it.record;
+    let ctx: AcceptedContext;
+    try {
+      ctx = this.choose(assoc.accepted, r);
+    } catch (err) {
+      await this.itemFailed(it, err as ItemError);
+      return;
+    }
+    const entry = await this.deps.spool.markSending(this.cfg.name, r.id);
+    if (!entry) return; // replaced or removed meanwhile
+    let itemErr: unknown = null;
+    const transcode = this.deps.transcode ?? transcodeStream;
+    const source = transcode(this.deps.spool.readDataset(r.id), r.transferSyntax, ctx.transferSyntax);
+    const dataset = (async function* guard(): AsyncGenerator<Buffer> {
+      try {
+        yield* source;
+      } catch (err) {
+        itemErr = err;
+        throw err;
+      }
+    })();
+    const t0 = Date.now();
+    let res: { status: number; errorComment?: string };
+    try {
+      res = await assoc.store({ abstractSyntax: ctx.abstractSyntax, transferSyntax: ctx.transferSyntax, sopClassUid: r.sopClassUid, sopInstanceUid: r.sopInstanceUid, dataset, timeoutMs: 120_000 });
+    } catch (err) {
+      if (itemErr) {
+        await this.itemFailed({ ...it, entry }, new ItemError(`transcoding failed: ${(itemErr as Error).message}`, true));
+        throw err; // the association is unusable after a broken dataset stream
+      }
+      await this.deps.spool.markFailed(this.cfg.name, r.id, { error: (err as Error).message, permanent: false, retryAt: Date.now() });
+      throw err;
+    }
+    const outcome = classifyStoreStatus(res.status);
+    const fields = { id: r.id, sopInstanceUid: r.sopInstanceUid, status: statusHex(res.status), transferSyntax: ctx.transferSyntax, transcoded: ctx.transferSyntax !== r.transferSyntax, bytes: r.bytes, ms: Date.now() - t0 };
+    if (outcome === 'delivered') {
+      await this.deps.spool.markForwarded(this.cfg.name, r.id, { status: res.status, transferSyntax: ctx.transferSyntax });
+      this.forwarded++;
+      this.lastSuccessAt = Date.now();
+      this.log.info(fields, 'instance forwarded');
+      return;
+    }
+    const error = `C-STORE status ${statusHex(res.status)}${res.errorComment ? `: ${res.errorComment}` : ''}`;
+    await this.itemFailed({ ...it, entry }, new ItemError(error, outcome === 'permanent', res.status));
+    this.log.warn({ ...fields, error, outcome }, 'instance not forwarded');
+  }
+
+  private async itemFailed(it: QueueItem, err: ItemError): Promise<void> {
+    this.lastError = err.message;
+    if (err.permanent) this.failed++;
+    const retryAt = err.permanent ? undefined : Date.now() + backoffDelay(Math.max(1, it.entry.attempts), this.deps.backoff ?? DEFAULT_BACKOFF);
+    await this.deps.spool.markFailed(this.cfg.name, it.record.id, { status: err.status, error: err.message, permanent: err.permanent, retryAt });
+  }
+}

@@ -1,0 +1,49 @@
+// Forward layer: the dataset byte stream for a destination in the transfer syntax it accepted.
+// Same syntax: the stored bytes as they are (byte-identical). Native ↔ native and Deflated → native:
+// DatasetReader + TransferSyntaxConverter, chunk by chunk (bounded memory). Compressed → native needs
+// the codecs (see canTranscode).
+import { DatasetReader } from '../dicom/reader.js';
+import { TransferSyntaxConverter, isNativeSyntax } from '../dicom/convert.js';
+import { DEFLATED_EXPLICIT_VR_LE, EXPLICIT_VR_LE, IMPLICIT_VR_LE } from '../dicom/encoding.js';
+import { GatewayError, ERROR_CODES } from '../errors.js';
+
+/** Syntaxes we can turn into a native one without pixel codecs. */
+function decodableWithoutCodecs(ts: string): boolean {
+  return isNativeSyntax(ts) || ts === DEFLATED_EXPLICIT_VR_LE;
+}
+
+export function canTranscode(from: string, to: string): boolean {
+  if (from === to) return true;
+  return isNativeSyntax(to) && decodableWithoutCodecs(from);
+}
+
+/** Fallback order when the destination does not take the received syntax (issue #4). */
+export const FALLBACK_SYNTAXES: readonly string[] = [EXPLICIT_VR_LE, IMPLICIT_VR_LE];
+
+/**
+ * Streams `source` (dataset bytes in `from`) re-encoded in `to`.
+ * @throws GW_ERR_DICOM_TRANSFER_SYNTAX when the pair cannot be transcoded; reader errors for bad data.
+ */
+export async function* transcodeStream(source: AsyncIterable<Buffer>, from: string, to: string): AsyncGenerator<Buffer> {
+  if (from === to) {
+    yield* source;
+    return;
+  }
+  if (!canTranscode(from, to)) {
+    throw new GatewayError(ERROR_CODES.DICOM_TRANSFER_SYNTAX, `cannot transcode ${from} to ${to}`);
+  }
+  let out: Buffer[] = [];
+  const conv = new TransferSyntaxConverter(from, { targetTransferSyntax: to, write: (b) => out.push(b) });
+  const reader = new DatasetReader(conv, { format: 'dataset', transferSyntax: from });
+  for await (const chunk of source) {
+    reader.write(chunk);
+    if (out.length) {
+      const ready = out;
+      out = [];
+      yield* ready;
+    }
+  }
+  await reader.end();
+  conv.flush();
+  yield* out;
+}
