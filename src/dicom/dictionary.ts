@@ -35,10 +35,11 @@ let tables: Tables | undefined;
 
 /**
  * VR for decoding an element whose entry allows several (PS3.5 §7.1.3: Implicit VR carries none):
- * - "OB or OW" → OW: PS3.5 §8.1.2 and Annex A.1 encode Pixel Data (and Overlay/Curve/Waveform data,
- *   the same "OB or OW" rule) as OW in Implicit VR Little Endian.
- * - "US or SS", "US or OW", "US or SS or OW" → US: the value is 16-bit words either way, so the bytes
- *   are the same; the caller may refine US/SS with Pixel Representation (0028,0103) (PS3.5 Annex A.1 c).
+ * - "OB or OW" → OW: PS3.5 §8.1.2 and Annex A.1 make Pixel Data and Overlay Data OW in Implicit VR
+ *   Little Endian; we apply the same to the other "OB or OW" elements (waveform, curve, audio data).
+ *   DCMTK reads curve data as OB instead; in little endian the bytes are the same either way.
+ * - "US or SS", "US or OW", "US or SS or OW" → US: 16-bit words either way, so the bytes are the same;
+ *   the caller may refine US/SS with Pixel Representation (0028,0103), as DCMTK does.
  * - Item and delimiters have no VR (PS3.5 §7.5): 'UN'; the reader recognises them by tag, never by VR.
  */
 function implicitVrOf(vrs: readonly string[], keyword: string): string {
@@ -125,6 +126,8 @@ export function lookupKeyword(keyword: string): DictEntry | undefined {
  * - an entry with one VR → that VR; (7FE0,0010) Pixel Data and other "OB or OW" → 'OW';
  *   "US or SS", "US or OW", "US or SS or OW" → 'US' (refine US/SS with Pixel Representation);
  * - Item and delimiters (FFFE,E000/E00D/E0DD) → 'UN': they have no VR and are handled by tag.
+ * Not decided here: an element answered 'UN' but read with undefined length is a sequence (only SQ and
+ * encapsulated Pixel Data may have undefined length, PS3.5 §7.1.3; CP-246); the reader checks the length.
  */
 export function implicitVr(tag: number): string {
   const e = find(tag);
