@@ -154,7 +154,8 @@ function nameFromSymbol(symbol) {
 
 // PS3.4 Annex B: Storage SOP Classes. dcuid.h names them *Storage; these are other services.
 const NOT_STORAGE = new Set(['MediaStorageDirectoryStorage', 'StorageServiceClass']);
-const isStorageSymbol = (s) => /Storage$/.test(s) && !/StorageCommitment/.test(s) && !NOT_STORAGE.has(s);
+// "...ImageStorageForPresentation" too, hence no $ anchor.
+const isStorageSymbol = (s) => /Storage/.test(s) && !/StorageCommitment/.test(s) && !NOT_STORAGE.has(s);
 
 function storageRows(defs) {
   const rows = defs.filter((d) => isStorageSymbol(d.symbol)).map((d) => ({

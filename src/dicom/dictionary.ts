@@ -22,9 +22,11 @@ interface Entry extends DictEntry {
   readonly implicitVr: string;
 }
 
+// Map keys are the tags as signed int32 (`tag | 0`): small integers (Smis) to V8, so a lookup neither
+// allocates a heap number nor hashes a double, whatever the group (0x7FE0, 0xFFFE...).
 interface Tables {
   exact: Map<number, Entry>;
-  /** One map per distinct mask, most specific mask first; keys are `tag & mask`. */
+  /** One map per distinct mask, most specific mask first; keys are `tag & mask` (int32). */
   masked: { mask: number; entries: Map<number, Entry> }[];
   byKeyword: Map<string, Entry>;
 }
@@ -33,10 +35,11 @@ let tables: Tables | undefined;
 
 /**
  * VR for decoding an element whose entry allows several (PS3.5 §7.1.3: Implicit VR carries none):
- * - "OB or OW" → OW: PS3.5 §8.1.2 and Annex A.1 encode Pixel Data (and Overlay/Curve/Waveform data,
- *   the same "OB or OW" rule) as OW in Implicit VR Little Endian.
- * - "US or SS", "US or OW", "US or SS or OW" → US: the value is 16-bit words either way, so the bytes
- *   are the same; the caller may refine US/SS with Pixel Representation (0028,0103) (PS3.5 Annex A.1 c).
+ * - "OB or OW" → OW: PS3.5 §8.1.2 and Annex A.1 make Pixel Data and Overlay Data OW in Implicit VR
+ *   Little Endian; we apply the same to the other "OB or OW" elements (waveform, curve, audio data).
+ *   DCMTK reads curve data as OB instead; in little endian the bytes are the same either way.
+ * - "US or SS", "US or OW", "US or SS or OW" → US: 16-bit words either way, so the bytes are the same;
+ *   the caller may refine US/SS with Pixel Representation (0028,0103), as DCMTK does.
  * - Item and delimiters have no VR (PS3.5 §7.5): 'UN'; the reader recognises them by tag, never by VR.
  */
 function implicitVrOf(vrs: readonly string[], keyword: string): string {
@@ -62,11 +65,11 @@ function build(): Tables {
     const tag = parseInt(slash < 0 ? tagText : tagText.slice(0, slash), 16) >>> 0;
     const mask = slash < 0 ? 0xffffffff : parseInt(tagText.slice(slash + 1), 16) >>> 0;
     const entry = makeEntry(tag, mask, vrText, vm, keyword, retired === 'R');
-    if (mask === 0xffffffff) exact.set(tag, entry);
+    if (mask === 0xffffffff) exact.set(tag | 0, entry);
     else {
-      let m = byMask.get(mask);
-      if (!m) byMask.set(mask, (m = new Map()));
-      m.set(tag, entry);
+      let m = byMask.get(mask | 0);
+      if (!m) byMask.set(mask | 0, (m = new Map()));
+      m.set(tag & mask, entry);
     }
     byKeyword.set(keyword, entry);
   }
@@ -88,11 +91,11 @@ const PRIVATE_CREATOR = makeEntry(0, 0, 'LO', '1', 'PrivateCreator', false);
 
 function find(tag: number): Entry | undefined {
   const t = tables ?? (tables = build());
-  const hit = t.exact.get(tag);
+  const hit = t.exact.get(tag | 0);
   if (hit !== undefined) return hit;
   for (let i = 0; i < t.masked.length; i++) {
     const m = t.masked[i];
-    const e = m.entries.get((tag & m.mask) >>> 0);
+    const e = m.entries.get(tag & m.mask);
     if (e !== undefined) return e;
   }
   const element = tag & 0xffff;
@@ -107,7 +110,7 @@ function find(tag: number): Entry | undefined {
  * Other private elements and unknown tags: undefined.
  */
 export function lookupTag(tag: number): DictEntry | undefined {
-  return find(tag >>> 0);
+  return find(tag);
 }
 
 /** The entry for a PS3.6 keyword ("PatientName", retired ones without "RETIRED_"), or undefined. */
@@ -123,9 +126,11 @@ export function lookupKeyword(keyword: string): DictEntry | undefined {
  * - an entry with one VR → that VR; (7FE0,0010) Pixel Data and other "OB or OW" → 'OW';
  *   "US or SS", "US or OW", "US or SS or OW" → 'US' (refine US/SS with Pixel Representation);
  * - Item and delimiters (FFFE,E000/E00D/E0DD) → 'UN': they have no VR and are handled by tag.
+ * Not decided here: an element answered 'UN' but read with undefined length is a sequence (only SQ and
+ * encapsulated Pixel Data may have undefined length, PS3.5 §7.1.3; CP-246); the reader checks the length.
  */
 export function implicitVr(tag: number): string {
-  const e = find(tag >>> 0);
+  const e = find(tag);
   return e === undefined ? 'UN' : e.implicitVr;
 }
 
