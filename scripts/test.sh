@@ -40,4 +40,4 @@ if ((${#files[@]} == 0)); then
 fi
 # TCP_NODELAY for DCMTK tools (Debian's 3.6.7 leaves Nagle on; see README).
 export TCP_NODELAY=1
-exec node --test --test-concurrency=2 --test-reporter=spec "${files[@]}"
+exec node --test --test-concurrency=2 --test-timeout=600000 --test-reporter=spec "${files[@]}"

@@ -1,0 +1,165 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { Spool } from '../../../src/spool/index.js';
+import { Destination, type ConnectOptions } from '../../../src/forward/destination.js';
+import type { ScuAssociation, AcceptedContext } from '../../../src/net/types.js';
+import type { DestinationConfig } from '../../../src/config/types.js';
+import { readPart10Info } from '../../../src/dicom/part10.js';
+import { DatasetReader } from '../../../src/dicom/reader.js';
+import { TESTDATA } from '../../helpers/testdata.js';
+
+const log = pino({ level: 'silent' });
+const dirs: string[] = [];
+after(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+
+const cfg = (over: Partial<DestinationConfig> = {}): DestinationConfig => ({
+  name: 'pacs', aeTitle: 'PACS', host: '127.0.0.1', port: 1, callingAeTitle: 'PACSGATE', maxPduLength: 65536, transferSyntaxes: [], concurrency: 1, ...over,
+});
+const fast = { backoff: { baseMs: 20, maxMs: 200, jitter: 0 }, pollMs: 10, idleReleaseMs: 50 };
+
+async function spoolWith(files: string[], copies = 1): Promise<{ spool: Spool; datasets: Map<string, Buffer> }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pg-fwd-'));
+  dirs.push(dir);
+  const spool = await Spool.open({ dir, maxBytes: 256 * 1024 * 1024, log });
+  const datasets = new Map<string, Buffer>();
+  for (let c = 0; c < copies; c++) {
+    for (const rel of files) {
+      const info = await readPart10Info(path.join(TESTDATA, rel));
+      const ds = readFileSync(path.join(TESTDATA, rel)).subarray(info.datasetOffset);
+      const uid = copies > 1 ? `${info.sopInstanceUid}.${c}` : info.sopInstanceUid;
+      const w = spool.beginInstance({ sopClassUid: info.sopClassUid, sopInstanceUid: uid, transferSyntax: info.transferSyntax, callingAe: 'M', calledAe: 'G', peer: 'x' });
+      await w.write(ds);
+      await w.commit({ seriesInstanceUid: `s${c % 3}` }, ['pacs']);
+      datasets.set(uid, ds);
+    }
+  }
+  return { spool, datasets };
+}
+
+/** A fake PACS: accepts the contexts `accept` allows, answers each store with `respond`. */
+function fakePacs(opts: { accept?: (abstract: string, ts: string) => boolean; respond?: (n: number) => number; down?: () => boolean }) {
+  const received: Array<{ uid: string; ts: string; bytes: Buffer }> = [];
+  let connects = 0;
+  let n = 0;
+  const connect = async (o: ConnectOptions): Promise<ScuAssociation> => {
+    connects++;
+    if (opts.down?.()) throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'GW_ERR_CONNECT' });
+    const accepted: AcceptedContext[] = [];
+    o.contexts.forEach((c, i) => {
+      const ts = c.transferSyntaxes.find((t) => (opts.accept ?? (() => true))(c.abstractSyntax, t));
+      if (ts) accepted.push({ id: 2 * i + 1, abstractSyntax: c.abstractSyntax, transferSyntax: ts });
+    });
+    return {
+      info: { id: 'x', callingAe: o.callingAe, calledAe: o.calledAe, peerAddress: o.host, peerPort: o.port, peerMaxPduLength: 0 },
+      accepted,
+      echo: async () => 0,
+      store: async (req) => {
+        const parts: Buffer[] = [];
+        for await (const c of req.dataset) parts.push(Buffer.from(c));
+        received.push({ uid: req.sopInstanceUid, ts: req.transferSyntax, bytes: Buffer.concat(parts) });
+        return { status: (opts.respond ?? (() => 0))(n++) };
+      },
+      release: async () => {},
+      abort: () => {},
+      closed: Promise.resolve(),
+    };
+  };
+  return { connect, received, connects: () => connects };
+}
+
+async function pixelData(buf: Buffer, datasetTs?: string): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  const r = new DatasetReader({ bulkData: (e, c) => { if (e.tag === 0x7fe00010) parts.push(Buffer.from(c)); } },
+    datasetTs ? { format: 'dataset', transferSyntax: datasetTs } : {});
+  r.write(buf);
+  await r.end();
+  return Buffer.concat(parts);
+}
+
+async function until(cond: () => boolean, ms = 5000): Promise<void> {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > ms) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+test('delivers byte-identical when the syntax is accepted, in arrival order, and empties the queue', async () => {
+  const files = ['pydicom/CT_small.dcm', 'pydicom/MR_small.dcm', 'pydicom/rtplan.dcm']; // distinct SOP Instance UIDs
+  const { spool, datasets } = await spoolWith(files);
+  const pacs = fakePacs({});
+  const d = new Destination(cfg(), { spool, connect: pacs.connect, log, ...fast });
+  d.start();
+  await until(() => pacs.received.length === 3 && (spool.stats().queued.pacs ?? 0) === 0);
+  await d.stop();
+  for (const r of pacs.received) assert.ok(r.bytes.equals(datasets.get(r.uid)!), `${r.uid} byte-identical`);
+  assert.deepEqual(pacs.received.map((r) => r.uid), [...datasets.keys()]);
+  assert.equal(d.forwarded, 3);
+  assert.equal(pacs.connects(), 1, 'one association for the whole batch');
+  assert.equal(spool.stats().instances, 0, 'delivered instances leave the spool');
+  await spool.close();
+});
+
+test('big-endian input goes out as Explicit VR LE when the PACS takes only that', async () => {
+  const { spool } = await spoolWith(['pydicom/MR_small_bigendian.dcm']);
+  const pacs = fakePacs({ accept: (_a, ts) => ts === '1.2.840.10008.1.2.1' });
+  const d = new Destination(cfg(), { spool, connect: pacs.connect, log, ...fast });
+  d.start();
+  await until(() => pacs.received.length === 1);
+  await d.stop();
+  assert.equal(pacs.received[0].ts, '1.2.840.10008.1.2.1');
+  const le = readFileSync(path.join(TESTDATA, 'pydicom/MR_small.dcm'));
+  assert.ok((await pixelData(pacs.received[0].bytes, '1.2.840.10008.1.2.1')).equals(await pixelData(le)), 'pixel data equals the little-endian twin');
+  await spool.close();
+});
+
+test('permanent status → dead letter with the status; transient → retried; the rest keeps flowing', async () => {
+  const { spool } = await spoolWith(['pydicom/CT_small.dcm', 'pydicom/MR_small.dcm', 'pydicom/rtplan.dcm']);
+  const pacs = fakePacs({ respond: (n) => (n === 0 ? 0xa900 : n === 1 ? 0xa700 : 0) });
+  const d = new Destination(cfg(), { spool, connect: pacs.connect, log, ...fast });
+  d.start();
+  await until(() => spool.listDead('pacs').length === 1 && (spool.stats().queued.pacs ?? 0) === 0);
+  await d.stop();
+  const dead = spool.listDead('pacs');
+  assert.equal(dead[0].lastStatus, 0xa900);
+  assert.match(dead[0].lastError!, /A900/);
+  assert.equal(d.forwarded, 2, 'the A700 one was retried and delivered');
+  assert.equal(pacs.received.length, 4);
+  assert.equal(d.failed, 1);
+  await spool.close();
+});
+
+test('PACS down: back-off then circuit breaker, bounded connects, drains by itself when back', async () => {
+  const { spool } = await spoolWith(['pydicom/CT_small.dcm'], 6);
+  let down = true;
+  const pacs = fakePacs({ down: () => down });
+  const d = new Destination(cfg({ concurrency: 3 }), { spool, connect: pacs.connect, log, backoff: { baseMs: 40, maxMs: 160, jitter: 0 }, pollMs: 5, idleReleaseMs: 50 });
+  d.start();
+  await new Promise((r) => setTimeout(r, 1000));
+  assert.equal(d.state, 'circuit-open');
+  assert.match(d.lastError!, /ECONNREFUSED/);
+  // 40, 80, 160, 160, ... ms: about 8 attempts in a second, never one per lane per poll.
+  assert.ok(pacs.connects() <= 12, `connect attempts in 1 s: ${pacs.connects()}`);
+  assert.equal(spool.stats().queued.pacs, 6, 'nothing lost while down');
+  down = false;
+  await until(() => (spool.stats().queued.pacs ?? 0) === 0);
+  await d.stop();
+  assert.equal(d.forwarded, 6);
+  await spool.close();
+});
+
+test('a SOP class the PACS does not accept is dead-lettered with the reason', async () => {
+  const { spool } = await spoolWith(['pydicom/CT_small.dcm', 'pydicom/MR_small.dcm']);
+  const pacs = fakePacs({ accept: (a) => a !== '1.2.840.10008.5.1.4.1.1.4' });
+  const d = new Destination(cfg(), { spool, connect: pacs.connect, log, ...fast });
+  d.start();
+  await until(() => spool.listDead('pacs').length === 1 && (spool.stats().queued.pacs ?? 0) === 0);
+  await d.stop();
+  assert.match(spool.listDead('pacs')[0].lastError!, /no presentation context for SOP Class 1\.2\.840\.10008\.5\.1\.4\.1\.1\.4/);
+  assert.equal(pacs.received.length, 1);
+  await spool.close();
+});
