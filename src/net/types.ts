@@ -1,0 +1,103 @@
+// net layer: the interfaces main and the services see (SCP policy and handlers, SCU association).
+// Types only; nothing here imports a service or the spool (main injects the implementations).
+import type { AllowEntry } from '../config/types.js';
+
+/** SCP policy, injected by main (may be re-read per association for live config). */
+export interface ScpPolicy {
+  aeTitle: string;
+  calledAeCheck: 'strict' | 'any';
+  allow: AllowEntry[];
+  maxAssociations: number;
+  maxAssociationsPerAe: number;
+  /** Maximum Length we advertise (PS3.8 Annex D.1); incoming P-DATA-TF above it (+64 KiB) aborts. */
+  maxPduLength: number;
+  idleTimeoutSeconds: number;
+  artimTimeoutSeconds: number;
+  isAcceptableAbstractSyntax(uid: string): boolean;
+  /** Transfer syntaxes we accept, most preferred first. */
+  transferSyntaxPreference: readonly string[];
+}
+
+export interface AssociationInfo {
+  id: string;
+  callingAe: string;
+  calledAe: string;
+  peerAddress: string;
+  peerPort: number;
+  /** The peer's Maximum Length (0 = unlimited); our outgoing P-DATA-TF stay within it. */
+  peerMaxPduLength: number;
+  implementationClassUid?: string;
+  implementationVersionName?: string;
+}
+
+export interface StoreRequest {
+  assoc: AssociationInfo;
+  presentationContextId: number;
+  abstractSyntax: string;
+  transferSyntax: string;
+  messageId: number;
+  priority: number;
+  affectedSopClassUid: string;
+  affectedSopInstanceUid: string;
+  moveOriginatorAe?: string;
+  moveOriginatorMessageId?: number;
+}
+
+export interface StoreSink {
+  /** Dataset bytes as they arrive (PDV slices of socket buffers, never copied/accumulated by the net
+   *  layer). Returning a promise means "pause the socket until it resolves" (back-pressure). */
+  write(chunk: Buffer): void | Promise<void>;
+  /** Last fragment seen; resolves with the C-STORE-RSP status (and optional error comment). The
+   *  response is sent only after it resolves. */
+  end(): Promise<{ status: number; errorComment?: string; offendingElements?: number[] }>;
+  /** Association ended (abort, socket close, our own abort) before end(): discard partial data. */
+  abort(reason: string): void;
+}
+
+export interface AssociationEvent {
+  type: 'accepted' | 'rejected' | 'released' | 'aborted';
+  info: Partial<AssociationInfo>;
+  reason?: string;
+}
+
+export interface ScpHandlers {
+  /** Called when a C-STORE-RQ command is complete; the dataset follows through the sink. */
+  onStoreRequest(req: StoreRequest): StoreSink;
+  onAssociationEvent?(ev: AssociationEvent): void;
+}
+
+export interface ScuContext {
+  abstractSyntax: string;
+  transferSyntaxes: string[];
+}
+
+export interface AcceptedContext {
+  id: number;
+  abstractSyntax: string;
+  transferSyntax: string;
+}
+
+export interface ScuStoreRequest {
+  abstractSyntax: string;
+  transferSyntax: string;
+  sopClassUid: string;
+  sopInstanceUid: string;
+  dataset: AsyncIterable<Buffer> | Iterable<Buffer>;
+  priority?: number;
+  timeoutMs?: number;
+  moveOriginatorAe?: string;
+  moveOriginatorMessageId?: number;
+}
+
+export interface ScuAssociation {
+  readonly info: AssociationInfo;
+  /** Accepted presentation contexts only. */
+  readonly accepted: AcceptedContext[];
+  /** C-ECHO; resolves with the response status. */
+  echo(timeoutMs?: number): Promise<number>;
+  /** C-STORE; streams the dataset into P-DATA-TF PDUs, awaiting socket drain. */
+  store(req: ScuStoreRequest): Promise<{ status: number; errorComment?: string }>;
+  release(): Promise<void>;
+  abort(): void;
+  readonly closed: Promise<void>;
+}
