@@ -92,6 +92,30 @@ export function datasetOffset(buf: Buffer): number {
   return pos;
 }
 
+/** Part-10 meta essentials: (0002,0002), (0002,0003), (0002,0010) and where the data set starts. */
+export function readMeta(buf: Buffer): { sopClassUid: string; sopInstanceUid: string; transferSyntax: string; datasetOffset: number } {
+  const out = { sopClassUid: '', sopInstanceUid: '', transferSyntax: '', datasetOffset: datasetOffset(buf) };
+  let pos = 132;
+  while (pos < out.datasetOffset) {
+    const el = buf.readUInt16LE(pos + 2);
+    const vr = buf.toString('latin1', pos + 4, pos + 6);
+    const long = ['OB', 'OW', 'OF', 'SQ', 'UT', 'UN'].includes(vr);
+    const len = long ? buf.readUInt32LE(pos + 8) : buf.readUInt16LE(pos + 6);
+    const start = pos + (long ? 12 : 8);
+    const v = buf.toString('latin1', start, start + len).replace(/[\0 ]+$/, '');
+    if (el === 0x0002) out.sopClassUid = v;
+    if (el === 0x0003) out.sopInstanceUid = v;
+    if (el === 0x0010) out.transferSyntax = v;
+    pos = start + len;
+  }
+  return out;
+}
+
+/** Yields `b` in pieces of `size` bytes (views, no copies). */
+export function* pieces(b: Buffer, size: number): Generator<Buffer> {
+  for (let i = 0; i < b.length; i += size) yield b.subarray(i, i + size);
+}
+
 export function sha256(b: Buffer): string {
   return createHash('sha256').update(b).digest('hex');
 }
