@@ -216,7 +216,7 @@ export class DulSocket implements DulPort {
         return;
       case 'error':
         this.log.warn({ reason: ev.reason, detail: ev.message }, 'invalid PDU');
-        return this.event('Evt19', { reason: ev.reason, detail: ev.message });
+        return this.event('Evt19', { source: ABORT_SOURCE.PROVIDER, reason: ev.reason, detail: ev.message });
     }
   }
 
@@ -224,7 +224,7 @@ export class DulSocket implements DulPort {
   protocolError(reason: number, detail: string): void {
     this.log.warn({ reason, detail }, 'protocol error');
     this.delivering = false;
-    if (this.fsm.state === 'Sta6' || this.fsm.state === 'Sta7') this.event('Evt19', { reason, detail });
+    if (this.fsm.state === 'Sta6' || this.fsm.state === 'Sta7') this.event('Evt19', { source: ABORT_SOURCE.PROVIDER, reason, detail });
   }
 
   private onTransportClosed(): void {
