@@ -88,6 +88,7 @@ export class ScpAssociation implements DulUser {
       case 'release-rq':
         this.log.info('A-RELEASE-RQ');
         this.abortOperation('A-RELEASE-RQ during an operation');
+        this.registry.unregister(this);
         this.emit('released');
         if (!ind.collision) this.dul.releaseResponse();
         return;
