@@ -281,7 +281,8 @@ export class ScpAssociation implements DulUser {
   onClosed(): void {
     this.abortOperation('transport closed');
     if (this.accepted) this.registry.unregister(this);
-    this.emit('aborted', 'transport closed');
+    // A connection that never sent an A-ASSOCIATE-RQ (port probe, silent peer) is not an association event.
+    if (this.info.callingAe !== undefined) this.emit('aborted', 'transport closed');
     this.log.debug('association closed');
   }
 

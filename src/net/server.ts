@@ -52,6 +52,9 @@ export async function startDicomServer(opts: DicomServerOptions): Promise<DicomS
   const registry = new Registry();
   const resolvePolicy = typeof opts.policy === 'function' ? opts.policy : () => opts.policy as ScpPolicy;
   const server = net.createServer({ noDelay: true, highWaterMark: SOCKET_HWM, pauseOnConnect: false });
+  // Bound raw connections too (STYLE "bound everything a peer controls"): room above the association
+  // limit so over-limit callers still get a proper A-ASSOCIATE-RJ; ARTIM reaps silent ones.
+  server.maxConnections = resolvePolicy().maxAssociations * 2 + 16;
   const sockets = new Set<net.Socket>();
   server.on('connection', (socket) => {
     sockets.add(socket);

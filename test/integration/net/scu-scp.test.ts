@@ -120,3 +120,21 @@ test('pacsgate echo CLI: exit 0 and the status line', async () => {
   const bad = await run(process.execPath, [path.join(ROOT, 'bin', 'pacsgate.js'), 'echo', '--timeout', '2', 'X@127.0.0.1:1']);
   assert.equal(bad.code, 1);
 });
+
+test('1 MiB PDUs both ways (DCMTK 3.6.7 caps --max-pdu at 131072, so our SCU is the peer here)', async () => {
+  policy = testPolicy({ maxPduLength: 1048576 });
+  try {
+    const file = path.join(TESTDATA, 'pylibjpeg-data', 'ds', 'JPEGLosslessSV1', 'RG2_JPLL.dcm');
+    const buf = readFileSync(file);
+    const m = readMeta(buf);
+    const a = await open({ contexts: [{ abstractSyntax: m.sopClassUid, transferSyntaxes: [m.transferSyntax] }], maxPduLength: 1048576 });
+    assert.equal(a.info.peerMaxPduLength, 1048576);
+    const before = handlers.received.length;
+    const r = await a.store({ abstractSyntax: m.sopClassUid, transferSyntax: m.transferSyntax, sopClassUid: m.sopClassUid, sopInstanceUid: m.sopInstanceUid, dataset: [buf.subarray(m.datasetOffset)] });
+    assert.equal(r.status, 0);
+    await a.release();
+    assert.equal(handlers.received[before].sha256, sha256(buf.subarray(m.datasetOffset)));
+  } finally {
+    policy = testPolicy();
+  }
+});
