@@ -204,6 +204,8 @@ class ScuAssociationImpl implements ScuAssociation, DulUser {
       return await (timeout ? Promise.race([send(), timeout]) : send());
     } catch (err) {
       this.pending = undefined;
+      // A message cut short (e.g. the data set source failed) leaves the peer mid-message: abort.
+      if (!this.endError) this.abort();
       throw err;
     } finally {
       if (timer) clearTimeout(timer);

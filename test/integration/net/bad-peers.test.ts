@@ -159,3 +159,15 @@ test('data set PDV without a command → A-ABORT', async () => {
   p.send(datasetPdu(1, Buffer.alloc(10), true));
   await expectProviderAbort(p);
 });
+
+test('A-RELEASE-RQ in the middle of a data set: sink aborted, A-RELEASE-RP sent', async () => {
+  const abortedBefore = handlers.aborted.length;
+  const p = await associated();
+  p.send(commandPdu(1, STORE));
+  p.send(datasetPdu(1, Buffer.alloc(500, 4), false));
+  p.send(Buffer.from([0x05, 0, 0, 0, 0, 4, 0, 0, 0, 0]));
+  await p.expect(0x06);
+  p.close();
+  await p.expectClosed(3000);
+  assert.equal(handlers.aborted.length, abortedBefore + 1);
+});

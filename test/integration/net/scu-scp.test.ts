@@ -138,3 +138,17 @@ test('1 MiB PDUs both ways (DCMTK 3.6.7 caps --max-pdu at 131072, so our SCU is 
     policy = testPolicy();
   }
 });
+
+test('a data set source that fails mid-way aborts the association; the SCP sink is aborted', async () => {
+  const CT = '1.2.840.10008.5.1.4.1.1.2';
+  const abortedBefore = handlers.aborted.length;
+  const a = await open({ contexts: [{ abstractSyntax: CT, transferSyntaxes: [TS.EXPLICIT_LE] }], maxPduLength: 4096 });
+  async function* failing(): AsyncGenerator<Buffer> {
+    yield Buffer.alloc(20000, 1);
+    throw new Error('disk read failed');
+  }
+  await assert.rejects(a.store({ abstractSyntax: CT, transferSyntax: TS.EXPLICIT_LE, sopClassUid: CT, sopInstanceUid: '1.2.9', dataset: failing() }), /disk read failed/);
+  await a.closed;
+  for (let i = 0; i < 50 && handlers.aborted.length === abortedBefore; i++) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(handlers.aborted.length, abortedBefore + 1);
+});
