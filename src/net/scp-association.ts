@@ -255,7 +255,7 @@ export class ScpAssociation implements DulUser {
       ? storeRsp(op.command, status, errorComment, offending)
       : unsupportedRsp(op.command, status);
     if (op.command.commandField === COMMAND_FIELD.C_STORE_RQ)
-      this.log.info({ sopInstanceUid: op.command.affectedSopInstanceUid, status: `0x${status.toString(16).padStart(4, '0')}` }, 'C-STORE-RSP');
+      this.log.debug({ sopInstanceUid: op.command.affectedSopInstanceUid, status: `0x${status.toString(16).padStart(4, '0')}` }, 'C-STORE-RSP');
     await this.respond(op.contextId, rsp);
   }
 
