@@ -56,6 +56,8 @@ export function hashingHandlers(opts: { delayMs?: number; status?: number } = {}
   return {
     received,
     aborted,
+    /** Mutable: tests may slow the sink down (delayMs) between runs. */
+    opts,
     onStoreRequest(req: StoreRequest): StoreSink {
       const h = createHash('sha256');
       const r: Received = { req, sha256: '', bytes: 0, chunks: 0 };

@@ -126,3 +126,14 @@ test('dcmsend stores files too', async () => {
   assert.equal(r.code, 0, r.stderr);
   await checkReceived(handlers.received.slice(before), files);
 });
+
+test('a slow sink (every write pauses the socket) still gets exact bytes from storescu', async () => {
+  handlers.opts.delayMs = 1;
+  try {
+    const files = [P('pylibjpeg-data', 'ds', 'LittleEndianExplicit', 'OBXXXX1A.dcm'), P('pydicom', 'CT_small.dcm')];
+    const got = await storescu(['--max-send-pdu', '16384'], files);
+    await checkReceived(got, files);
+  } finally {
+    handlers.opts.delayMs = 0;
+  }
+});

@@ -110,3 +110,30 @@ test('unknown items and user-info sub-items are skipped or kept, not fatal', () 
   const pdu = decodeControlPdu(1, body);
   assert.equal(pdu.type, 1);
 });
+
+test('user information: an unknown sub-item (0x57 here) is kept raw and re-encoded verbatim', () => {
+  const rq = FIXTURES[0].pdu;
+  assert.equal(rq.type, 1);
+  if (rq.type !== 1) return;
+  const withOther = { ...rq, userInfo: { ...rq.userInfo, other: [{ type: 0x57, value: hex('0003 312e32 0000 0000') }] } };
+  const bytes = encodePdu(withOther);
+  const back = decodeControlPdu(1, bytes.subarray(6));
+  assert.deepEqual(back, withOther);
+});
+
+test('presentation context RQ with several transfer syntaxes and a NUL-padded UID', () => {
+  const body = hex(`
+    0001 0000 ${Buffer.from('SCP'.padEnd(16)).toString('hex')} ${Buffer.from('SCU'.padEnd(16)).toString('hex')} ${'00'.repeat(32)}
+    10 00 0016 ${Buffer.from('1.2.840.10008.3.1.1.1\0').toString('hex')}
+    20 00 0046 03 00 00 00
+      30 00 0012 ${Buffer.from('1.2.840.10008.1.1\0').toString('hex')}
+      40 00 0011 ${Buffer.from('1.2.840.10008.1.2').toString('hex')}
+      40 00 0013 ${Buffer.from('1.2.840.10008.1.2.1').toString('hex')}
+  `);
+  const pdu = decodeControlPdu(1, body);
+  assert.equal(pdu.type, 1);
+  if (pdu.type !== 1) return;
+  assert.equal(pdu.applicationContext, '1.2.840.10008.3.1.1.1');
+  assert.deepEqual(pdu.presentationContexts, [{ id: 3, abstractSyntax: '1.2.840.10008.1.1', transferSyntaxes: ['1.2.840.10008.1.2', '1.2.840.10008.1.2.1'] }]);
+  assert.deepEqual(pdu.userInfo, { roleSelections: [], extendedNegotiations: [], other: [] });
+});
