@@ -4,11 +4,13 @@
 import { GatewayError, ERROR_CODES } from '../errors.js';
 import { ENC_EXPLICIT_LE, type Encoding } from './encoding.js';
 import { VR_TABLE, type Vr } from './vr.js';
+import { VERSION } from '../version.js';
 
-/** Our Implementation Class UID (PS3.7 §D.3.3.2), a UUID-derived UID under 2.25 (PS3.5 §B.2). */
-export const IMPLEMENTATION_CLASS_UID = '2.25.208347123497853217648339271902387311771';
-/** Implementation Version Name, at most 16 characters (PS3.7 §D.3.3.2). */
-export const IMPLEMENTATION_VERSION_NAME = 'PACSGATE_0_1';
+/** Our Implementation Class UID (PS3.7 §D.3.3.2), a UUID-derived UID under 2.25 (PS3.5 §B.2); the
+ *  same in file meta (0002,0012) and in A-ASSOCIATE user information. */
+export const IMPLEMENTATION_CLASS_UID = '2.25.308498953143078319138680123659166260498';
+/** Implementation Version Name, 1–16 characters (PS3.7 §D.3.3.2). */
+export const IMPLEMENTATION_VERSION_NAME = `PACSGATE_${VERSION}`.slice(0, 16);
 
 /** Header of a data element (not an item); `length` may be 0xFFFFFFFF for SQ/UN/encapsulated. */
 export function elementHeader(tag: number, vr: Vr, length: number, enc: Encoding): Buffer {

@@ -93,11 +93,22 @@ export interface ScuAssociation {
   readonly info: AssociationInfo;
   /** Accepted presentation contexts only. */
   readonly accepted: AcceptedContext[];
-  /** C-ECHO; resolves with the response status. */
+  /**
+   * C-ECHO; resolves with the response status.
+   * @throws GatewayError GW_ERR_ASSOC_STATE (Verification not accepted), GW_ERR_ASSOC_ABORTED,
+   *   GW_ERR_TIMEOUT (no response within timeoutMs; the association is aborted).
+   */
   echo(timeoutMs?: number): Promise<number>;
-  /** C-STORE; streams the dataset into P-DATA-TF PDUs, awaiting socket drain. */
+  /**
+   * C-STORE; streams the dataset into P-DATA-TF PDUs within the peer's maximum length, awaiting
+   * socket drain. Operations on one association run one at a time.
+   * @throws GatewayError GW_ERR_ASSOC_STATE (no accepted context for abstractSyntax + transferSyntax),
+   *   GW_ERR_ASSOC_ABORTED, GW_ERR_TIMEOUT, or the dataset source's error (the association is then aborted).
+   */
   store(req: ScuStoreRequest): Promise<{ status: number; errorComment?: string }>;
-  release(): Promise<void>;
+  /** A-RELEASE; resolves once the transport is closed (aborts after timeoutMs, default 30 s). */
+  release(timeoutMs?: number): Promise<void>;
+  /** A-ABORT (service-user source); pending operations reject with GW_ERR_ASSOC_ABORTED. */
   abort(): void;
   readonly closed: Promise<void>;
 }

@@ -1,0 +1,59 @@
+// net/dimse layer: splits outgoing DIMSE messages into P-DATA-TF PDUs no longer than the peer's
+// Maximum Length (PS3.8 Annex D.1, §9.3.5; PS3.7 Annex E.2 control header). Produces Buffer lists
+// (headers + views of the caller's buffers); writing them is the DUL's job.
+import { PDU_TYPE, PDV_COMMAND, PDV_HEADER_LENGTH, PDV_LAST } from '../pdu/constants.js';
+import { pduHeader, pdvHeader } from '../pdu/codec.js';
+
+/** When the peer sets no limit (0), we still cut at this size. */
+export const UNLIMITED_PDU_CUT = 1024 * 1024;
+
+/** Largest PDV value that fits one P-DATA-TF of `maxPdu` with a single PDV. */
+export function maxPdvData(peerMaxPdu: number): number {
+  const max = peerMaxPdu > 0 ? peerMaxPdu : UNLIMITED_PDU_CUT;
+  return Math.max(1, max - PDV_HEADER_LENGTH);
+}
+
+function pdu(contextId: number, control: number, slices: readonly Buffer[], length: number): Buffer[] {
+  return [pduHeader(PDU_TYPE.P_DATA_TF, length + PDV_HEADER_LENGTH), pdvHeader(length, contextId, control), ...slices];
+}
+
+/** The command set as one or more P-DATA-TF PDUs (one PDV each). */
+export function commandPdus(contextId: number, command: Buffer, peerMaxPdu: number): Buffer[][] {
+  const max = maxPdvData(peerMaxPdu);
+  const out: Buffer[][] = [];
+  for (let pos = 0; pos < command.length || out.length === 0; pos += max) {
+    const part = command.subarray(pos, pos + max);
+    const last = pos + max >= command.length;
+    out.push(pdu(contextId, PDV_COMMAND | (last ? PDV_LAST : 0), [part], part.length));
+  }
+  return out;
+}
+
+/**
+ * Streams a data set of unknown length into P-DATA-TF PDUs of at most `peerMaxPdu`. A full PDV is
+ * held back until more bytes arrive, so the last-fragment flag (PS3.8 Annex E.2) is always right.
+ */
+export async function* datasetPdus(
+  contextId: number,
+  source: AsyncIterable<Buffer> | Iterable<Buffer>,
+  peerMaxPdu: number,
+): AsyncGenerator<Buffer[]> {
+  const max = maxPdvData(peerMaxPdu);
+  let pending: Buffer[] = [];
+  let pendingLength = 0;
+  for await (const chunk of source) {
+    let c = chunk;
+    while (c.length > 0) {
+      if (pendingLength === max) {
+        yield pdu(contextId, 0, pending, pendingLength);
+        pending = [];
+        pendingLength = 0;
+      }
+      const take = Math.min(c.length, max - pendingLength);
+      pending.push(c.subarray(0, take));
+      pendingLength += take;
+      c = c.subarray(take);
+    }
+  }
+  yield pdu(contextId, PDV_LAST, pending, pendingLength);
+}
