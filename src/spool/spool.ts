@@ -119,10 +119,8 @@ export class Spool implements WriterHost {
     if (h.full) throw new GatewayError(ERROR_CODES.SPOOL_FULL, h.reason ?? 'spool full');
     if (info.expectedBytes !== undefined) this.checkRoom(info.expectedBytes);
     const id = this.nextId++;
-    this.dbs.meta.put(META.nextId, this.nextId).catch((err: unknown) => this.ioError(err));
-    const started = this.dbs.partial.put(id, { startedAt: Date.now(), sopInstanceUid: info.sopInstanceUid });
     this.log.debug({ id, sopClassUid: info.sopClassUid }, 'spool instance begin');
-    return new ChunkedWriter(this, id, info, started);
+    return new ChunkedWriter(this, id, info);
   }
 
   get(id: number): InstanceRecord | undefined {
@@ -219,6 +217,11 @@ export class Spool implements WriterHost {
   }
 
   // ---- WriterHost ----
+
+  markPartial(id: number, info: InstanceInfo): Promise<unknown> {
+    this.dbs.meta.put(META.nextId, this.nextId).catch((err: unknown) => this.ioError(err));
+    return this.dbs.partial.put(id, { startedAt: Date.now(), sopInstanceUid: info.sopInstanceUid });
+  }
 
   reserve(bytes: number): void {
     if (this.closed) throw new GatewayError(ERROR_CODES.SPOOL_STATE, 'spool is closed');

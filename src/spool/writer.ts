@@ -16,6 +16,8 @@ export interface WriterHost {
   /** Chunk puts allowed in flight before write() returns a promise. */
   readonly maxPendingChunks: number;
   readonly log: Logger;
+  /** Persists the partial marker (and the id counter) before the first chunk; resolves on commit. */
+  markPartial(id: number, info: InstanceInfo): Promise<unknown>;
   /** Counts `bytes` against the size limit; throws GW_ERR_SPOOL_FULL if it would be passed. */
   reserve(bytes: number): void;
   /** Gives back reserved bytes (abort) or moves them to "used" (commit, committed = true). */
@@ -65,11 +67,10 @@ export class ChunkedWriter implements SpoolWriter {
   private waiters: Array<{ limit: number; resolve: () => void }> = [];
   private aborting: Promise<void> | undefined;
 
-  constructor(host: WriterHost, id: number, info: InstanceInfo, started: Promise<unknown>) {
+  constructor(host: WriterHost, id: number, info: InstanceInfo) {
     this.host = host;
     this.id = id;
     this.info = info;
-    this.track(started, null);
   }
 
   get bytesWritten(): number {
@@ -171,6 +172,9 @@ export class ChunkedWriter implements SpoolWriter {
 
   /** Puts the filled current buffer as chunk `seq`; it returns to the pool once committed. */
   private putFull(): void {
+    // The marker goes in the same event turn, so the same transaction, as the first chunk: an instance
+    // smaller than one chunk costs a single transaction (its commit) and needs no marker at all.
+    if (this.seq === 0) this.track(this.host.markPartial(this.id, this.info), null);
     const buf = this.cur as Buffer;
     this.cur = null;
     this.curLen = 0;
