@@ -6,6 +6,7 @@ import { GatewayError, ERROR_CODES, describe } from '../errors.js';
 import type { Logger } from '../log.js';
 import { ChunkPool } from './chunk-pool.js';
 import { destRange, durable, openDbs, SCHEMA_VERSION, type QueueKey, type SpoolDbs } from './env.js';
+import { lockSpoolDir } from './lock.js';
 import { decideMaxBytes, freeBytes } from './max-bytes.js';
 import * as q from './queue.js';
 import { deleteInstanceTxn, META, readCounters } from './records.js';
@@ -33,9 +34,11 @@ export class Spool implements WriterHost {
   private closed = false;
   private lastIoError: string | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
+  private readonly unlock: () => void;
 
-  private constructor(opts: SpoolOptions, dbs: SpoolDbs, bytesMax: number, nextId: number) {
+  private constructor(opts: SpoolOptions, dbs: SpoolDbs, bytesMax: number, nextId: number, unlock: () => void) {
     this.dir = opts.dir;
+    this.unlock = unlock;
     this.dbs = dbs;
     this.log = opts.log;
     this.bytesMax = bytesMax;
@@ -60,35 +63,46 @@ export class Spool implements WriterHost {
   static async open(opts: SpoolOptions): Promise<Spool> {
     checkOptions(opts);
     mkdirSync(opts.dir, { recursive: true });
+    const unlock = lockSpoolDir(opts.dir);
     let dbs: SpoolDbs;
     try {
       dbs = openDbs(opts.dir);
     } catch (err) {
+      unlock();
       throw new GatewayError(ERROR_CODES.SPOOL_IO, `spool ${opts.dir}: cannot open LMDB environment`, { cause: err });
     }
+    try {
+      return await Spool.recover(opts, dbs, unlock);
+    } catch (err) {
+      await dbs.root.close();
+      unlock();
+      if (err instanceof GatewayError) throw err;
+      throw new GatewayError(ERROR_CODES.SPOOL_IO, `spool ${opts.dir}: recovery failed`, { cause: err });
+    }
+  }
+
+  /** Schema check, maxBytes decision, crash recovery (partials, 'sending' entries), optional verify. */
+  private static async recover(opts: SpoolOptions, dbs: SpoolDbs, unlock: () => void): Promise<Spool> {
     const schema = dbs.meta.get(META.schemaVersion) as number | undefined;
     if (schema !== undefined && schema > SCHEMA_VERSION) {
-      await dbs.root.close();
       throw new GatewayError(ERROR_CODES.SPOOL_STATE, `spool ${opts.dir}: schema ${schema} is newer than ${SCHEMA_VERSION}`);
     }
-    const persisted = dbs.meta.get(META.maxBytes) as number | undefined;
-    const max = decideMaxBytes(opts.maxBytes, persisted, opts.dir);
+    const max = decideMaxBytes(opts.maxBytes, dbs.meta.get(META.maxBytes) as number | undefined, opts.dir);
     const now = Date.now();
     const recovered = await durable(dbs, dbs.root.transaction(() => {
       dbs.meta.put(META.schemaVersion, SCHEMA_VERSION);
       if (max.source === 'free-space') dbs.meta.put(META.maxBytes, max.maxBytes);
       return { partials: removePartialsTxn(dbs), requeued: q.requeueSendingTxn(dbs, now) };
     }));
-    const spool = new Spool(opts, dbs, max.maxBytes, recoverNextId(dbs));
     const c = readCounters(dbs);
     opts.log.info({ dir: opts.dir, maxBytes: max.maxBytes, maxBytesFrom: max.source, instances: c.instances,
       bytesUsed: c.bytesUsed, partialsRemoved: recovered.partials.length, requeued: recovered.requeued }, 'spool open');
     if (opts.verifyOnOpen) {
-      const report = spool.verify();
+      const report = verify(dbs);
       const level = report.problems.length ? 'error' : 'info';
       opts.log[level]({ instances: report.instances, problems: report.problems.slice(0, 20) }, 'spool verified');
     }
-    return spool;
+    return new Spool(opts, dbs, max.maxBytes, recoverNextId(dbs), unlock);
   }
 
   stats(): SpoolStats {
@@ -213,6 +227,7 @@ export class Spool implements WriterHost {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     await this.dbs.root.flushed;
     await this.dbs.root.close();
+    this.unlock();
     this.log.info({ dir: this.dir }, 'spool closed');
   }
 

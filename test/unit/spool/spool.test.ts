@@ -119,3 +119,29 @@ test('a spool written by a newer schema is refused', async () => {
   await assert.rejects(Spool.open({ dir: t.dir, maxBytes: null, log }), { code: 'GW_ERR_SPOOL_STATE' });
   t.cleanup();
 });
+
+test('one process per spool directory: a second open is refused while the first is open', async () => {
+  const t = tempDir();
+  const { log } = captureLogger();
+  const s = await Spool.open({ dir: t.dir, maxBytes: null, log });
+  await assert.rejects(Spool.open({ dir: t.dir, maxBytes: null, log }), { code: 'GW_ERR_SPOOL_STATE' });
+  await s.close();
+  const again = await Spool.open({ dir: t.dir, maxBytes: null, log });
+  await again.close();
+  t.cleanup();
+});
+
+test('verifyOnOpen reports a damaged chunk', async () => {
+  const t = tempDir();
+  const cap = captureLogger();
+  let s = await Spool.open({ dir: t.dir, maxBytes: null, log: cap.log });
+  const rec = await store(s, '9.9', bytesFor(1, 1000), ['A']);
+  await s.dbs.chunks.put([rec.id, 0], Buffer.from(bytesFor(2, 1000)));
+  await s.close();
+  s = await Spool.open({ dir: t.dir, maxBytes: null, log: cap.log, verifyOnOpen: true });
+  const line = cap.lines.find((l) => l.msg === 'spool verified');
+  assert.equal(line?.level, 50);
+  assert.deepEqual(s.verify().problems, [{ id: rec.id, problem: 'sha256 mismatch' }]);
+  await s.close();
+  t.cleanup();
+});
