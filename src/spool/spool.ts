@@ -233,6 +233,10 @@ export class Spool implements WriterHost {
 
   // ---- WriterHost ----
 
+  isOpen(): boolean {
+    return !this.closed;
+  }
+
   markPartial(id: number, info: InstanceInfo): Promise<unknown> {
     this.dbs.meta.put(META.nextId, this.nextId).catch((err: unknown) => this.ioError(err));
     return this.dbs.partial.put(id, { startedAt: Date.now(), sopInstanceUid: info.sopInstanceUid });

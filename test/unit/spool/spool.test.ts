@@ -104,8 +104,14 @@ test('bad options are refused with GW_ERR_ARGUMENT; a closed spool refuses work'
   await assert.rejects(Spool.open({ dir: '/tmp/x', maxBytes: null, log, chunkSize: 10 }), { code: 'GW_ERR_ARGUMENT' });
   const t = tempDir();
   const s = await Spool.open({ dir: t.dir, maxBytes: null, log });
+  const w = s.beginInstance({ ...INFO, sopInstanceUid: '2' });
+  await w.write(bytesFor(1, 1000));
   await s.close();
   assert.throws(() => s.beginInstance({ ...INFO, sopInstanceUid: '1' }), { code: 'GW_ERR_SPOOL_STATE' });
+  assert.throws(() => w.write(Buffer.alloc(1)), { code: 'GW_ERR_SPOOL_STATE' });
+  await assert.rejects(w.commit({}, []), { code: 'GW_ERR_SPOOL_STATE' });
+  await w.abort();
+  await assert.rejects(s.markSending('A', 1), { code: 'GW_ERR_SPOOL_STATE' });
   assert.equal(s.health().writable, false);
   t.cleanup();
 });
