@@ -253,6 +253,7 @@ export class Spool implements WriterHost {
   }
 
   committed(record: InstanceRecord, replaced: InstanceRecord | undefined): void {
+    this.lastIoError = undefined; // a durable commit went through: the disk works again
     this.log.debug({ id: record.id, bytes: record.bytes, chunks: record.chunks, replacedId: replaced?.id },
       'spool instance committed');
   }
@@ -274,9 +275,15 @@ export class Spool implements WriterHost {
 
   private txn<T>(fn: () => T): Promise<T> {
     if (this.closed) return Promise.reject(new GatewayError(ERROR_CODES.SPOOL_STATE, 'spool is closed'));
-    return durable(this.dbs, this.dbs.root.transaction(fn)).catch((err: unknown) => {
-      throw this.ioError(err);
-    });
+    return durable(this.dbs, this.dbs.root.transaction(fn)).then(
+      (value) => {
+        this.lastIoError = undefined;
+        return value;
+      },
+      (err: unknown) => {
+        throw this.ioError(err);
+      },
+    );
   }
 }
 
