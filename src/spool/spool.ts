@@ -21,12 +21,12 @@ export const DEFAULT_CHUNK_SIZE = 256 * 1024;
 export const FS_RESERVE_BYTES = 64 * 1024 * 1024;
 const NEXT_QUEUED_SCAN_CAP = 100_000;
 
-export class Spool implements WriterHost {
+export class Spool {
   readonly dir: string;
+  /** The LMDB handles. For tests and diagnostics only: writes must go through the methods below. */
   readonly dbs: SpoolDbs;
-  readonly pool: ChunkPool;
-  readonly maxPendingChunks: number;
-  readonly log: Logger;
+  private readonly log: Logger;
+  private readonly host: WriterHost;
   private readonly bytesMax: number;
   private readonly retentionMs: number;
   private nextId: number;
@@ -46,8 +46,18 @@ export class Spool implements WriterHost {
     this.retentionMs = opts.retentionMs ?? 0;
     const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
     // About 1 MiB in flight per writer: enough to keep the LMDB writer thread busy, bounded memory.
-    this.maxPendingChunks = Math.max(2, Math.ceil((1024 * 1024) / chunkSize));
-    this.pool = new ChunkPool(chunkSize, 4 * (this.maxPendingChunks + 1));
+    const maxPendingChunks = Math.max(2, Math.ceil((1024 * 1024) / chunkSize));
+    this.host = {
+      dbs, log: opts.log, maxPendingChunks, pool: new ChunkPool(chunkSize, 4 * (maxPendingChunks + 1)),
+      isOpen: () => !this.closed,
+      markPartial: (id, info) => this.markPartial(id, info),
+      reserve: (bytes) => this.reserve(bytes),
+      unreserve: (bytes) => {
+        this.reserved = Math.max(0, this.reserved - bytes);
+      },
+      committed: (record, replaced) => this.onCommitted(record, replaced),
+      ioError: (err) => this.ioError(err),
+    };
     if (this.retentionMs > 0) {
       this.sweepTimer = setInterval(() => void this.sweep().catch((err: unknown) => this.ioError(err)),
         Math.min(this.retentionMs, 60_000));
@@ -134,7 +144,7 @@ export class Spool implements WriterHost {
     if (info.expectedBytes !== undefined) this.checkRoom(info.expectedBytes);
     const id = this.nextId++;
     this.log.debug({ id, sopClassUid: info.sopClassUid }, 'spool instance begin');
-    return new ChunkedWriter(this, id, info);
+    return new ChunkedWriter(this.host, id, info);
   }
 
   get(id: number): InstanceRecord | undefined {
@@ -231,34 +241,26 @@ export class Spool implements WriterHost {
     this.log.info({ dir: this.dir }, 'spool closed');
   }
 
-  // ---- WriterHost ----
+  // ---- for the writers (through this.host) ----
 
-  isOpen(): boolean {
-    return !this.closed;
-  }
-
-  markPartial(id: number, info: InstanceInfo): Promise<unknown> {
+  private markPartial(id: number, info: InstanceInfo): Promise<unknown> {
     this.dbs.meta.put(META.nextId, this.nextId).catch((err: unknown) => this.ioError(err));
     return this.dbs.partial.put(id, { startedAt: Date.now(), sopInstanceUid: info.sopInstanceUid });
   }
 
-  reserve(bytes: number): void {
+  private reserve(bytes: number): void {
     if (this.closed) throw new GatewayError(ERROR_CODES.SPOOL_STATE, 'spool is closed');
     this.checkRoom(bytes);
     this.reserved += bytes;
   }
 
-  unreserve(bytes: number): void {
-    this.reserved = Math.max(0, this.reserved - bytes);
-  }
-
-  committed(record: InstanceRecord, replaced: InstanceRecord | undefined): void {
+  private onCommitted(record: InstanceRecord, replaced: InstanceRecord | undefined): void {
     this.lastIoError = undefined; // a durable commit went through: the disk works again
     this.log.debug({ id: record.id, bytes: record.bytes, chunks: record.chunks, replacedId: replaced?.id },
       'spool instance committed');
   }
 
-  ioError(err: unknown): GatewayError {
+  private ioError(err: unknown): GatewayError {
     if (err instanceof GatewayError) return err;
     const message = err instanceof Error ? err.message : String(err);
     this.lastIoError = message;
