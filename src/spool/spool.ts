@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { GatewayError, ERROR_CODES, describe } from '../errors.js';
 import type { Logger } from '../log.js';
 import { ChunkPool } from './chunk-pool.js';
-import { destRange, durable, openDbs, SCHEMA_VERSION, type QueueKey, type SpoolDbs } from './env.js';
+import { destRange, durable, observeCommitError, openDbs, SCHEMA_VERSION, type QueueKey, type SpoolDbs } from './env.js';
 import { lockSpoolDir } from './lock.js';
 import { decideMaxBytes, freeBytes } from './max-bytes.js';
 import * as q from './queue.js';
@@ -264,6 +264,10 @@ export class Spool {
     if (err instanceof GatewayError) return err;
     const message = err instanceof Error ? err.message : String(err);
     this.lastIoError = message;
+    // lmdb-js delivers the system error (EIO, ENOSPC…) a moment later; health() then shows it.
+    observeCommitError(err, (cause) => {
+      if (this.lastIoError === message) this.lastIoError = cause instanceof Error ? cause.message : String(cause);
+    });
     this.log.error({ err }, 'spool i/o error');
     return new GatewayError(ERROR_CODES.SPOOL_IO, `spool write failed: ${message}`, { cause: err });
   }

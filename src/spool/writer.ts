@@ -142,12 +142,14 @@ export class ChunkedWriter implements SpoolWriter {
     if (!this.host.isOpen()) return; // the next open's recovery removes the partial instance
     const { dbs } = this.host;
     try {
-      await dbs.root.transaction(() => {
+      await durable(dbs, dbs.root.transaction(() => {
         // A commit whose flush failed may have left its record: take the whole instance out then.
         if (dbs.instances.get(this.id)) deleteInstanceTxn(dbs, this.id);
         else removeChunksTxn(dbs, this.id);
         dbs.partial.remove(this.id);
-      });
+      }));
+    } catch (err) {
+      throw this.host.ioError(err);
     } finally {
       this.host.unreserve(this.written);
       this.written = 0;
