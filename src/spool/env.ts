@@ -45,6 +45,7 @@ export const SCHEMA_VERSION = 1;
  * - encoding 'binary' for chunks (raw bytes, no msgpack copy); msgpack for records and entries.
  */
 export function openDbs(dir: string): SpoolDbs {
+  guardLmdbCommitRejections();
   const root = open({
     path: dir,
     maxDbs: 16,
@@ -77,9 +78,53 @@ export function openDbs(dir: string): SpoolDbs {
  * share the same flush (group commit).
  */
 export async function durable<T>(dbs: SpoolDbs, committed: Promise<T>): Promise<T> {
-  const value = await committed;
-  await dbs.root.flushed;
-  return value;
+  try {
+    const value = await committed;
+    await dbs.root.flushed;
+    return value;
+  } catch (err) {
+    throw observeCommitError(err);
+  }
+}
+
+/**
+ * lmdb-js rejects a failed commit's writes with an Error whose `commitError` is a second promise that
+ * rejects with the cause (e.g. EIO). Unobserved, that promise would end the process (unhandled
+ * rejection), so every LMDB failure passes through here; the cause becomes `err.cause`.
+ */
+export function observeCommitError(err: unknown, onCause?: (cause: unknown) => void): unknown {
+  const commitError = (err as { commitError?: unknown } | null)?.commitError;
+  if (commitError instanceof Promise) {
+    commitError.then(undefined, (cause: unknown) => {
+      const e = err as { cause?: unknown };
+      e.cause ??= cause;
+      onCause?.(cause);
+    });
+  }
+  return err;
+}
+
+/** True for the Error lmdb-js rejects a failed commit's writes with (`commitError` attached). */
+export function isLmdbCommitFailure(reason: unknown): boolean {
+  return reason instanceof Error && 'commitError' in reason && reason.message.startsWith('Commit failed');
+}
+
+let guardInstalled = false;
+
+/**
+ * Workaround for lmdb-js 3.5.6 (write.js, `writeBatchStart()` at the end of an event-turn batch): when
+ * a commit fails (EIO, EFBIG, ENOSPC), lmdb-js can also reject a commit promise it created internally
+ * and handed to no one, which would end the process as an unhandled rejection. Every write of ours in
+ * that transaction is rejected and handled on its own path, so this listener drops exactly those lmdb
+ * errors; any other unhandled rejection is rethrown, so Node's default (crash) is kept for them.
+ */
+export function guardLmdbCommitRejections(): void {
+  if (guardInstalled) return;
+  guardInstalled = true;
+  process.on('unhandledRejection', (reason) => {
+    if (!isLmdbCommitFailure(reason)) throw reason;
+    observeCommitError(reason);
+  });
 }
 
 /** Highest id + 1 seen in a db keyed by number or [number, …]; 0 when empty. */

@@ -76,6 +76,9 @@ export function commitInstanceTxn(
   dbs.instances.put(record.id, record);
   dbs.bySopInstance.put(record.sopInstanceUid, record.id);
   dbs.partial.remove(record.id);
+  // Ids are never reused, even those of instances that committed without ever writing a marker.
+  const nextId = (dbs.meta.get(META.nextId) as number | undefined) ?? 0;
+  if (nextId <= record.id) dbs.meta.put(META.nextId, record.id + 1);
   for (const d of record.destinations) dbs.queue.put([d, record.id], newQueueEntry(d, record.id, now));
   addCounters(dbs, record.bytes, 1);
   return replaced ? { replaced } : {};

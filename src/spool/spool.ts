@@ -5,7 +5,8 @@ import { mkdirSync } from 'node:fs';
 import { GatewayError, ERROR_CODES, describe } from '../errors.js';
 import type { Logger } from '../log.js';
 import { ChunkPool } from './chunk-pool.js';
-import { destRange, durable, openDbs, SCHEMA_VERSION, type QueueKey, type SpoolDbs } from './env.js';
+import { destRange, durable, observeCommitError, openDbs, SCHEMA_VERSION, type QueueKey, type SpoolDbs } from './env.js';
+import { lockSpoolDir } from './lock.js';
 import { decideMaxBytes, freeBytes } from './max-bytes.js';
 import * as q from './queue.js';
 import { deleteInstanceTxn, META, readCounters } from './records.js';
@@ -20,12 +21,12 @@ export const DEFAULT_CHUNK_SIZE = 256 * 1024;
 export const FS_RESERVE_BYTES = 64 * 1024 * 1024;
 const NEXT_QUEUED_SCAN_CAP = 100_000;
 
-export class Spool implements WriterHost {
+export class Spool {
   readonly dir: string;
+  /** The LMDB handles. For tests and diagnostics only: writes must go through the methods below. */
   readonly dbs: SpoolDbs;
-  readonly pool: ChunkPool;
-  readonly maxPendingChunks: number;
-  readonly log: Logger;
+  private readonly log: Logger;
+  private readonly host: WriterHost;
   private readonly bytesMax: number;
   private readonly retentionMs: number;
   private nextId: number;
@@ -33,9 +34,11 @@ export class Spool implements WriterHost {
   private closed = false;
   private lastIoError: string | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
+  private readonly unlock: () => void;
 
-  private constructor(opts: SpoolOptions, dbs: SpoolDbs, bytesMax: number, nextId: number) {
+  private constructor(opts: SpoolOptions, dbs: SpoolDbs, bytesMax: number, nextId: number, unlock: () => void) {
     this.dir = opts.dir;
+    this.unlock = unlock;
     this.dbs = dbs;
     this.log = opts.log;
     this.bytesMax = bytesMax;
@@ -43,8 +46,18 @@ export class Spool implements WriterHost {
     this.retentionMs = opts.retentionMs ?? 0;
     const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
     // About 1 MiB in flight per writer: enough to keep the LMDB writer thread busy, bounded memory.
-    this.maxPendingChunks = Math.max(2, Math.ceil((1024 * 1024) / chunkSize));
-    this.pool = new ChunkPool(chunkSize, 4 * (this.maxPendingChunks + 1));
+    const maxPendingChunks = Math.max(2, Math.ceil((1024 * 1024) / chunkSize));
+    this.host = {
+      dbs, log: opts.log, maxPendingChunks, pool: new ChunkPool(chunkSize, 4 * (maxPendingChunks + 1)),
+      isOpen: () => !this.closed,
+      markPartial: (id, info) => this.markPartial(id, info),
+      reserve: (bytes) => this.reserve(bytes),
+      unreserve: (bytes) => {
+        this.reserved = Math.max(0, this.reserved - bytes);
+      },
+      committed: (record, replaced) => this.onCommitted(record, replaced),
+      ioError: (err) => this.ioError(err),
+    };
     if (this.retentionMs > 0) {
       this.sweepTimer = setInterval(() => void this.sweep().catch((err: unknown) => this.ioError(err)),
         Math.min(this.retentionMs, 60_000));
@@ -60,35 +73,46 @@ export class Spool implements WriterHost {
   static async open(opts: SpoolOptions): Promise<Spool> {
     checkOptions(opts);
     mkdirSync(opts.dir, { recursive: true });
+    const unlock = lockSpoolDir(opts.dir);
     let dbs: SpoolDbs;
     try {
       dbs = openDbs(opts.dir);
     } catch (err) {
+      unlock();
       throw new GatewayError(ERROR_CODES.SPOOL_IO, `spool ${opts.dir}: cannot open LMDB environment`, { cause: err });
     }
+    try {
+      return await Spool.recover(opts, dbs, unlock);
+    } catch (err) {
+      await dbs.root.close();
+      unlock();
+      if (err instanceof GatewayError) throw err;
+      throw new GatewayError(ERROR_CODES.SPOOL_IO, `spool ${opts.dir}: recovery failed`, { cause: err });
+    }
+  }
+
+  /** Schema check, maxBytes decision, crash recovery (partials, 'sending' entries), optional verify. */
+  private static async recover(opts: SpoolOptions, dbs: SpoolDbs, unlock: () => void): Promise<Spool> {
     const schema = dbs.meta.get(META.schemaVersion) as number | undefined;
     if (schema !== undefined && schema > SCHEMA_VERSION) {
-      await dbs.root.close();
       throw new GatewayError(ERROR_CODES.SPOOL_STATE, `spool ${opts.dir}: schema ${schema} is newer than ${SCHEMA_VERSION}`);
     }
-    const persisted = dbs.meta.get(META.maxBytes) as number | undefined;
-    const max = decideMaxBytes(opts.maxBytes, persisted, opts.dir);
+    const max = decideMaxBytes(opts.maxBytes, dbs.meta.get(META.maxBytes) as number | undefined, opts.dir);
     const now = Date.now();
     const recovered = await durable(dbs, dbs.root.transaction(() => {
       dbs.meta.put(META.schemaVersion, SCHEMA_VERSION);
       if (max.source === 'free-space') dbs.meta.put(META.maxBytes, max.maxBytes);
       return { partials: removePartialsTxn(dbs), requeued: q.requeueSendingTxn(dbs, now) };
     }));
-    const spool = new Spool(opts, dbs, max.maxBytes, recoverNextId(dbs));
     const c = readCounters(dbs);
     opts.log.info({ dir: opts.dir, maxBytes: max.maxBytes, maxBytesFrom: max.source, instances: c.instances,
       bytesUsed: c.bytesUsed, partialsRemoved: recovered.partials.length, requeued: recovered.requeued }, 'spool open');
     if (opts.verifyOnOpen) {
-      const report = spool.verify();
+      const report = verify(dbs);
       const level = report.problems.length ? 'error' : 'info';
       opts.log[level]({ instances: report.instances, problems: report.problems.slice(0, 20) }, 'spool verified');
     }
-    return spool;
+    return new Spool(opts, dbs, max.maxBytes, recoverNextId(dbs), unlock);
   }
 
   stats(): SpoolStats {
@@ -119,10 +143,8 @@ export class Spool implements WriterHost {
     if (h.full) throw new GatewayError(ERROR_CODES.SPOOL_FULL, h.reason ?? 'spool full');
     if (info.expectedBytes !== undefined) this.checkRoom(info.expectedBytes);
     const id = this.nextId++;
-    this.dbs.meta.put(META.nextId, this.nextId).catch((err: unknown) => this.ioError(err));
-    const started = this.dbs.partial.put(id, { startedAt: Date.now(), sopInstanceUid: info.sopInstanceUid });
     this.log.debug({ id, sopClassUid: info.sopClassUid }, 'spool instance begin');
-    return new ChunkedWriter(this, id, info, started);
+    return new ChunkedWriter(this.host, id, info);
   }
 
   get(id: number): InstanceRecord | undefined {
@@ -215,30 +237,37 @@ export class Spool implements WriterHost {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     await this.dbs.root.flushed;
     await this.dbs.root.close();
+    this.unlock();
     this.log.info({ dir: this.dir }, 'spool closed');
   }
 
-  // ---- WriterHost ----
+  // ---- for the writers (through this.host) ----
 
-  reserve(bytes: number): void {
+  private markPartial(id: number, info: InstanceInfo): Promise<unknown> {
+    this.dbs.meta.put(META.nextId, this.nextId).catch((err: unknown) => this.ioError(err));
+    return this.dbs.partial.put(id, { startedAt: Date.now(), sopInstanceUid: info.sopInstanceUid });
+  }
+
+  private reserve(bytes: number): void {
     if (this.closed) throw new GatewayError(ERROR_CODES.SPOOL_STATE, 'spool is closed');
     this.checkRoom(bytes);
     this.reserved += bytes;
   }
 
-  unreserve(bytes: number): void {
-    this.reserved = Math.max(0, this.reserved - bytes);
-  }
-
-  committed(record: InstanceRecord, replaced: InstanceRecord | undefined): void {
+  private onCommitted(record: InstanceRecord, replaced: InstanceRecord | undefined): void {
+    this.lastIoError = undefined; // a durable commit went through: the disk works again
     this.log.debug({ id: record.id, bytes: record.bytes, chunks: record.chunks, replacedId: replaced?.id },
       'spool instance committed');
   }
 
-  ioError(err: unknown): GatewayError {
+  private ioError(err: unknown): GatewayError {
     if (err instanceof GatewayError) return err;
     const message = err instanceof Error ? err.message : String(err);
     this.lastIoError = message;
+    // lmdb-js delivers the system error (EIO, ENOSPC…) a moment later; health() then shows it.
+    observeCommitError(err, (cause) => {
+      if (this.lastIoError === message) this.lastIoError = cause instanceof Error ? cause.message : String(cause);
+    });
     this.log.error({ err }, 'spool i/o error');
     return new GatewayError(ERROR_CODES.SPOOL_IO, `spool write failed: ${message}`, { cause: err });
   }
@@ -252,9 +281,15 @@ export class Spool implements WriterHost {
 
   private txn<T>(fn: () => T): Promise<T> {
     if (this.closed) return Promise.reject(new GatewayError(ERROR_CODES.SPOOL_STATE, 'spool is closed'));
-    return durable(this.dbs, this.dbs.root.transaction(fn)).catch((err: unknown) => {
-      throw this.ioError(err);
-    });
+    return durable(this.dbs, this.dbs.root.transaction(fn)).then(
+      (value) => {
+        this.lastIoError = undefined;
+        return value;
+      },
+      (err: unknown) => {
+        throw this.ioError(err);
+      },
+    );
   }
 }
 

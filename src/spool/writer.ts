@@ -16,6 +16,10 @@ export interface WriterHost {
   /** Chunk puts allowed in flight before write() returns a promise. */
   readonly maxPendingChunks: number;
   readonly log: Logger;
+  /** False once the spool is closed: writers then stop; recovery at the next open removes their chunks. */
+  isOpen(): boolean;
+  /** Persists the partial marker (and the id counter) before the first chunk; resolves on commit. */
+  markPartial(id: number, info: InstanceInfo): Promise<unknown>;
   /** Counts `bytes` against the size limit; throws GW_ERR_SPOOL_FULL if it would be passed. */
   reserve(bytes: number): void;
   /** Gives back reserved bytes (abort) or moves them to "used" (commit, committed = true). */
@@ -64,12 +68,12 @@ export class ChunkedWriter implements SpoolWriter {
   private inFlight = 0;
   private waiters: Array<{ limit: number; resolve: () => void }> = [];
   private aborting: Promise<void> | undefined;
+  private committing: Promise<InstanceRecord> | undefined;
 
-  constructor(host: WriterHost, id: number, info: InstanceInfo, started: Promise<unknown>) {
+  constructor(host: WriterHost, id: number, info: InstanceInfo) {
     this.host = host;
     this.id = id;
     this.info = info;
-    this.track(started, null);
   }
 
   get bytesWritten(): number {
@@ -90,9 +94,18 @@ export class ChunkedWriter implements SpoolWriter {
     if (this.inFlight > this.host.maxPendingChunks) return this.drain(this.host.maxPendingChunks);
   }
 
-  async commit(attrs: InstanceAttrs, destinations: string[]): Promise<InstanceRecord> {
-    this.assertOpen();
+  commit(attrs: InstanceAttrs, destinations: string[]): Promise<InstanceRecord> {
+    try {
+      this.assertOpen();
+    } catch (err) {
+      return Promise.reject(err);
+    }
     this.state = 'committing';
+    this.committing = this.doCommit(attrs, destinations);
+    return this.committing;
+  }
+
+  private async doCommit(attrs: InstanceAttrs, destinations: string[]): Promise<InstanceRecord> {
     await this.drain(0);
     if (this.error) throw this.error;
     const tail = this.curLen > 0 && this.cur ? this.cur.subarray(0, this.curLen) : null;
@@ -114,6 +127,10 @@ export class ChunkedWriter implements SpoolWriter {
 
   abort(): Promise<void> {
     if (this.state === 'committed') return Promise.resolve();
+    // Racing a commit: the commit decides; a failed commit has already started removing everything.
+    if (this.state === 'committing' && this.committing) {
+      return this.committing.then(() => undefined, () => this.aborting);
+    }
     if (this.state !== 'failed' && this.state !== 'aborted') this.state = 'aborted';
     this.aborting ??= this.removePartial();
     return this.aborting;
@@ -122,14 +139,17 @@ export class ChunkedWriter implements SpoolWriter {
   private async removePartial(): Promise<void> {
     await this.drain(0);
     this.releaseCur();
+    if (!this.host.isOpen()) return; // the next open's recovery removes the partial instance
     const { dbs } = this.host;
     try {
-      await dbs.root.transaction(() => {
+      await durable(dbs, dbs.root.transaction(() => {
         // A commit whose flush failed may have left its record: take the whole instance out then.
         if (dbs.instances.get(this.id)) deleteInstanceTxn(dbs, this.id);
         else removeChunksTxn(dbs, this.id);
         dbs.partial.remove(this.id);
-      });
+      }));
+    } catch (err) {
+      throw this.host.ioError(err);
     } finally {
       this.host.unreserve(this.written);
       this.written = 0;
@@ -171,6 +191,9 @@ export class ChunkedWriter implements SpoolWriter {
 
   /** Puts the filled current buffer as chunk `seq`; it returns to the pool once committed. */
   private putFull(): void {
+    // The marker goes in the same event turn, so the same transaction, as the first chunk: an instance
+    // smaller than one chunk costs a single transaction (its commit) and needs no marker at all.
+    if (this.seq === 0) this.track(this.host.markPartial(this.id, this.info), null);
     const buf = this.cur as Buffer;
     this.cur = null;
     this.curLen = 0;
@@ -223,6 +246,7 @@ export class ChunkedWriter implements SpoolWriter {
 
   private assertOpen(): void {
     if (this.error) throw this.error;
+    if (!this.host.isOpen()) throw new GatewayError(ERROR_CODES.SPOOL_STATE, 'spool is closed');
     if (this.state !== 'open') {
       throw new GatewayError(ERROR_CODES.SPOOL_STATE, `spool writer ${this.id} is ${this.state}`);
     }

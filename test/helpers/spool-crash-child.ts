@@ -17,8 +17,11 @@ let n = 0;
 async function loop(w: number): Promise<never> {
   for (;;) {
     const k = n++;
-    // Sizes from empty to ~5 chunks, written in 16 KiB slices like PDVs.
-    const size = k % 7 === 0 ? 0 : Math.floor(Math.random() * 5.5 * 64 * 1024);
+    // Sizes from empty to ~5 chunks, and every fifth one 1.5-2.5 MiB (a long write, so kills often land
+    // mid-instance), written in 16 KiB slices like PDVs.
+    const size = k % 7 === 0 ? 0
+      : k % 5 === 1 ? Math.floor((1.5 + Math.random()) * 1024 * 1024)
+        : Math.floor(Math.random() * 5.5 * 64 * 1024);
     const data = randomBytes(size);
     const uid = `2.25.${tag}.${w}.${k}`;
     const writer = spool.beginInstance({

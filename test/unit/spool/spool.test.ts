@@ -104,8 +104,14 @@ test('bad options are refused with GW_ERR_ARGUMENT; a closed spool refuses work'
   await assert.rejects(Spool.open({ dir: '/tmp/x', maxBytes: null, log, chunkSize: 10 }), { code: 'GW_ERR_ARGUMENT' });
   const t = tempDir();
   const s = await Spool.open({ dir: t.dir, maxBytes: null, log });
+  const w = s.beginInstance({ ...INFO, sopInstanceUid: '2' });
+  await w.write(bytesFor(1, 1000));
   await s.close();
   assert.throws(() => s.beginInstance({ ...INFO, sopInstanceUid: '1' }), { code: 'GW_ERR_SPOOL_STATE' });
+  assert.throws(() => w.write(Buffer.alloc(1)), { code: 'GW_ERR_SPOOL_STATE' });
+  await assert.rejects(w.commit({}, []), { code: 'GW_ERR_SPOOL_STATE' });
+  await w.abort();
+  await assert.rejects(s.markSending('A', 1), { code: 'GW_ERR_SPOOL_STATE' });
   assert.equal(s.health().writable, false);
   t.cleanup();
 });
@@ -117,5 +123,31 @@ test('a spool written by a newer schema is refused', async () => {
   await s.dbs.meta.put('schemaVersion', 99);
   await s.close();
   await assert.rejects(Spool.open({ dir: t.dir, maxBytes: null, log }), { code: 'GW_ERR_SPOOL_STATE' });
+  t.cleanup();
+});
+
+test('one process per spool directory: a second open is refused while the first is open', async () => {
+  const t = tempDir();
+  const { log } = captureLogger();
+  const s = await Spool.open({ dir: t.dir, maxBytes: null, log });
+  await assert.rejects(Spool.open({ dir: t.dir, maxBytes: null, log }), { code: 'GW_ERR_SPOOL_STATE' });
+  await s.close();
+  const again = await Spool.open({ dir: t.dir, maxBytes: null, log });
+  await again.close();
+  t.cleanup();
+});
+
+test('verifyOnOpen reports a damaged chunk', async () => {
+  const t = tempDir();
+  const cap = captureLogger();
+  let s = await Spool.open({ dir: t.dir, maxBytes: null, log: cap.log });
+  const rec = await store(s, '9.9', bytesFor(1, 1000), ['A']);
+  await s.dbs.chunks.put([rec.id, 0], Buffer.from(bytesFor(2, 1000)));
+  await s.close();
+  s = await Spool.open({ dir: t.dir, maxBytes: null, log: cap.log, verifyOnOpen: true });
+  const line = cap.lines.find((l) => l.msg === 'spool verified');
+  assert.equal(line?.level, 50);
+  assert.deepEqual(s.verify().problems, [{ id: rec.id, problem: 'sha256 mismatch' }]);
+  await s.close();
   t.cleanup();
 });

@@ -122,3 +122,20 @@ test('back-pressure: write() returns a promise while chunks are pending', async 
     t.cleanup();
   }
 });
+
+test('abort() racing a commit: the commit wins and the instance stays', async () => {
+  const t = tempDir();
+  const spool = await Spool.open({ dir: t.dir, maxBytes: null, log: captureLogger().log });
+  try {
+    const w = spool.beginInstance({ ...INFO, sopInstanceUid: '3.3' });
+    await w.write(bytesFor(1, C + 5));
+    const committing = w.commit({}, ['A']);
+    await w.abort();
+    const rec = await committing;
+    assert.ok(spool.get(rec.id));
+    assert.deepEqual(spool.verify().problems, []);
+  } finally {
+    await spool.close();
+    t.cleanup();
+  }
+});
