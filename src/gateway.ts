@@ -1,0 +1,126 @@
+// The running gateway: opens the spool, starts the DICOM listener with the store service, and the
+// forwarder; builds the status figures. Wiring only (the top layer): every handler is injected here,
+// so lower layers never import each other upwards. main.ts adds signals, systemd and the HTTP side.
+import type { Config } from './config/types.js';
+import type { Logger } from './log.js';
+import { Spool } from './spool/index.js';
+import { startDicomServer, type DicomServer } from './net/server.js';
+import { openAssociation } from './net/scu.js';
+import { createStoreScp } from './services/store-scp.js';
+import { ReceiveStats } from './services/receive-stats.js';
+import { Forwarder, type DestinationStatus } from './forward/forwarder.js';
+import { routeInstance } from './forward/routing.js';
+import { scpPolicy } from './policy.js';
+import { VERSION } from './version.js';
+
+export interface GatewayStatus {
+  version: string;
+  uptimeSeconds: number;
+  aeTitle: string;
+  dicomPort: number;
+  spool: { bytesUsed: number; bytesMax: number; instances: number };
+  received: { instances: number; bytes: number; failed: number };
+  associations: { active: number; total: number; rejected: number };
+  destinations: DestinationStatus[];
+}
+
+export class Gateway {
+  readonly startedAt = Date.now();
+  readonly stats = new ReceiveStats();
+  readonly associations = { total: 0, rejected: 0 };
+  private server: DicomServer | null = null;
+  private stopped = false;
+
+  private constructor(private config: Config, readonly spool: Spool, readonly forwarder: Forwarder, private readonly log: Logger) {}
+
+  static async start(cfg: Config, log: Logger): Promise<Gateway> {
+    const spool = await Spool.open({ dir: cfg.spool.dir, maxBytes: cfg.spool.maxBytes, log: log.child({ layer: 'spool' }) });
+    const forwarder = new Forwarder({ spool, connect: openAssociation, log });
+    const gw = new Gateway(cfg, spool, forwarder, log);
+    try {
+      await forwarder.configure(cfg.destinations);
+      await gw.listen();
+    } catch (err) {
+      await gw.stop();
+      throw err;
+    }
+    return gw;
+  }
+
+  get cfg(): Config {
+    return this.config;
+  }
+
+  get dicomPort(): number {
+    return this.server?.port ?? 0;
+  }
+
+  private async listen(): Promise<void> {
+    const store = createStoreScp({
+      spool: this.spool,
+      stats: this.stats,
+      log: this.log.child({ layer: 'store' }),
+      route: (facts) => routeInstance(this.config, facts),
+      onStored: (record) => this.forwarder.wake(record.destinations),
+    });
+    this.server = await startDicomServer({
+      host: this.config.dicom.host,
+      port: this.config.dicom.port,
+      policy: () => scpPolicy(this.config),
+      handlers: {
+        onStoreRequest: store,
+        onAssociationEvent: (ev) => {
+          if (ev.type === 'accepted') this.associations.total++;
+          if (ev.type === 'rejected') this.associations.rejected++;
+        },
+      },
+      log: this.log.child({ layer: 'dicom' }),
+    });
+  }
+
+  /** Applies a new config live: destinations, routes, allow-list and limits. Returns what needs a restart. */
+  async applyConfig(next: Config): Promise<{ applied: string[]; restartRequired: string[] }> {
+    const prev = this.config;
+    const restartRequired: string[] = [];
+    if (next.dicom.host !== prev.dicom.host || next.dicom.port !== prev.dicom.port) restartRequired.push('dicom.host/port');
+    if (next.http.host !== prev.http.host || next.http.port !== prev.http.port) restartRequired.push('http.host/port');
+    if (next.spool.dir !== prev.spool.dir) restartRequired.push('spool.dir');
+    if (next.spool.maxBytes !== prev.spool.maxBytes) restartRequired.push('spool.maxBytes');
+    this.config = next;
+    await this.forwarder.configure(next.destinations);
+    return { applied: ['aeTitle', 'dicom (policy, allow-list, limits)', 'destinations', 'routes'], restartRequired };
+  }
+
+  status(): GatewayStatus {
+    const s = this.spool.stats();
+    return {
+      version: VERSION,
+      uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
+      aeTitle: this.config.aeTitle,
+      dicomPort: this.dicomPort,
+      spool: { bytesUsed: s.bytesUsed, bytesMax: s.bytesMax, instances: s.instances },
+      received: { instances: this.stats.instances, bytes: this.stats.bytes, failed: this.stats.failed },
+      associations: { active: this.server?.activeAssociations() ?? 0, total: this.associations.total, rejected: this.associations.rejected },
+      destinations: this.forwarder.status(),
+    };
+  }
+
+  /** CONTRACT.md /readyz: listener bound and spool open and writable. */
+  ready(): { ready: boolean; reasons: string[] } {
+    const reasons: string[] = [];
+    if (!this.server || this.stopped) reasons.push('dicom listener not bound');
+    const h = this.spool.health();
+    if (!h.writable) reasons.push(h.reason ?? 'spool not writable');
+    else if (h.full) reasons.push(h.reason ?? 'spool full');
+    return { ready: reasons.length === 0, reasons };
+  }
+
+  /** Stops accepting, lets in-flight stores finish for up to `graceMs`, stops forwarding, closes the spool. */
+  async stop(graceMs = 5000): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.server) await this.server.close(graceMs);
+    await this.forwarder.stop();
+    await this.spool.close();
+  }
+}
