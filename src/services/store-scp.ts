@@ -132,13 +132,17 @@ class SpoolStoreSink implements StoreSink {
     }
   }
 
-  /** PS3.4 §B.2.3: the dataset must be of the SOP Class (and Instance) the command announced. */
+  /** PS3.4 §B.2.3: the dataset must be of the SOP Class (and Instance) the command announced. A UID
+   *  that contradicts the command is refused; an absent one (seen in real files) is accepted with a
+   *  warning, since nothing contradicts the command and refusing would lose the image. */
   private checkUids(): void {
     const a = this.attrs;
-    if (a.sopClassUid !== this.req.affectedSopClassUid) {
-      this.fail({ status: STATUS.DATASET_MISMATCH, errorComment: comment(`dataset SOP Class UID ${a.sopClassUid ?? '(none)'} != command`) });
-    } else if (a.sopInstanceUid !== this.req.affectedSopInstanceUid) {
-      this.fail({ status: STATUS.CANNOT_UNDERSTAND, errorComment: comment(`dataset SOP Instance UID ${a.sopInstanceUid ?? '(none)'} != command`) });
+    if (a.sopClassUid !== undefined && a.sopClassUid !== this.req.affectedSopClassUid) {
+      this.fail({ status: STATUS.DATASET_MISMATCH, errorComment: comment(`dataset SOP Class UID ${a.sopClassUid} != command`) });
+    } else if (a.sopInstanceUid !== undefined && a.sopInstanceUid !== this.req.affectedSopInstanceUid) {
+      this.fail({ status: STATUS.CANNOT_UNDERSTAND, errorComment: comment(`dataset SOP Instance UID ${a.sopInstanceUid} != command`) });
+    } else if (a.sopClassUid === undefined || a.sopInstanceUid === undefined) {
+      this.log.warn({ sopInstanceUid: this.req.affectedSopInstanceUid }, 'dataset lacks SOP Class or Instance UID; using the command\'s');
     }
   }
 
