@@ -5,14 +5,14 @@ import https from 'node:https';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { Access } from './auth/access.js';
+import { Access, loginRequiredFor } from './auth/access.js';
 import { AuthStore } from './auth/store.js';
 import { apiRoutes } from './routes-api.js';
 import { assetRoutes } from './assets.js';
 import { authRoutes } from './routes-auth.js';
 import { probeRoutes } from './routes-probe.js';
 import { startHeartbeat } from './heartbeat.js';
-import { HttpError, baseHeaders, sendError, isLoopbackHost } from './http-util.js';
+import { HttpError, baseHeaders, sendError } from './http-util.js';
 import { findRoute, type Route } from './router.js';
 import type { HttpServerHandle, HttpServerOptions } from './types.js';
 import type { Logger } from '../log.js';
@@ -69,7 +69,7 @@ function createServer(opts: HttpServerOptions, onRequest: http.RequestListener):
  */
 export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServerHandle> {
   const log = opts.log;
-  const loginRequired = opts.login === 'required' || !isLoopbackHost(opts.host);
+  const loginRequired = loginRequiredFor(opts.host, opts.login);
   const store = await AuthStore.open(opts.stateDir, log, loginRequired);
   const access = new Access(loginRequired, store, opts.tls !== undefined, new Set(opts.open ?? DEFAULT_OPEN));
   const configFile = opts.configFile ?? opts.backend.config().source.file ?? path.join(opts.stateDir, 'config.json');

@@ -13,6 +13,11 @@ export const CSRF_HEADER = 'x-csrf-token';
 /** Login and setup attempts per client address per minute. */
 export const LOGIN_ATTEMPTS_PER_MINUTE = 10;
 
+/** CONTRACT.md default bind 127.0.0.1 → no login; any other address (0.0.0.0, a LAN IP) → login. */
+export function loginRequiredFor(host: string, login: 'auto' | 'required' = 'auto'): boolean {
+  return login === 'required' || !isLoopbackHost(host);
+}
+
 export class Access {
   readonly sessions = new SessionStore();
   readonly limiter = new RateLimiter({ limit: LOGIN_ATTEMPTS_PER_MINUTE, windowMs: 60_000 });
