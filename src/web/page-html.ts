@@ -8,6 +8,7 @@ export const PAGE_HTML = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>pacsgate</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/app.css">
 <script type="module" src="/js/web/page/app.js"></script>
 </head>
@@ -67,7 +68,7 @@ export const PAGE_HTML = `<!doctype html>
         <th scope="col">Attempts</th><th scope="col">Last error</th><th scope="col">Actions</th></tr></thead><tbody></tbody></table>
     </div>
     <h3>Last 100 instances</h3>
-    <div class="table-wrap" tabindex="0" role="region" aria-label="Recent instances table">
+    <div class="table-wrap tall" tabindex="0" role="region" aria-label="Recent instances table">
       <table id="inst-table"><thead><tr><th scope="col">Received</th><th scope="col">SOP class</th><th scope="col">Modality</th>
         <th scope="col">Size</th><th scope="col">From</th><th scope="col">Status</th><th scope="col">Destinations</th></tr></thead><tbody></tbody></table>
     </div>
@@ -119,6 +120,7 @@ h2 { font-size: 1.15rem; margin: 1.2rem 0 .6rem; } h3 { font-size: 1rem; margin:
 .card { border: 1px solid var(--line); border-radius: 6px; padding: .5rem .7rem; }
 .card h3 { margin: 0 0 .3rem; } .card p { margin: .2rem 0; }
 meter { width: 100%; }
+.table-wrap.tall { max-height: 26rem; overflow-y: auto; }
 .table-wrap { overflow-x: auto; border: 1px solid var(--line); border-radius: 6px; }
 table { border-collapse: collapse; width: 100%; font-size: .9rem; }
 th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid var(--line); white-space: nowrap; }

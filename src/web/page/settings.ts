@@ -67,17 +67,17 @@ function addRow(kind: RowKind, values: Doc = {}): HTMLElement {
     row.append(h('div', { class: 'field' }, h('label', { for: inputId }, f.label), input, h('span', { class: 'err' })));
   }
   const actions = h('div', { class: 'row-actions' });
+  const result = h('span', { class: 'echo-result', role: 'status', 'aria-live': 'polite' });
   if (kind === 'destinations') {
-    const result = h('span', { class: 'echo-result', role: 'status', 'aria-live': 'polite' });
     const test = h('button', { type: 'button', class: 'secondary' }, 'Test');
     test.addEventListener('click', () => void echoTest(row, result));
     actions.append(test);
-    actions.append(result);
   }
   const remove = h('button', { type: 'button', class: 'secondary' }, 'Remove');
   remove.setAttribute('aria-label', `Remove this ${kind === 'allow' ? 'caller' : kind === 'routes' ? 'rule' : 'destination'}`);
   remove.addEventListener('click', () => row.remove());
-  actions.prepend(remove);
+  actions.append(remove);
+  if (kind === 'destinations') actions.append(result);
   row.append(actions);
   byId(kind).append(row);
   return row;
@@ -187,7 +187,17 @@ async function echoTest(row: HTMLElement, result: HTMLElement): Promise<void> {
   }
 }
 
+let wired = false;
+
+/** Wires the form once (logging out and in again must not add a second set of listeners), then loads the config. */
 export async function initSettings(): Promise<void> {
+  if (!wired) wireForm();
+  wired = true;
+  const r = await api<{ config: Doc }>('GET', '/api/config');
+  fillForm(r.config);
+}
+
+function wireForm(): void {
   const form = byId('settings-form');
   form.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -196,6 +206,4 @@ export async function initSettings(): Promise<void> {
   byId('add-destination').addEventListener('click', () => rowField(addRow('destinations'), 'name').focus());
   byId('add-route').addEventListener('click', () => rowField(addRow('routes'), 'destinations').focus());
   byId('add-allow').addEventListener('click', () => rowField(addRow('allow'), 'aeTitle').focus());
-  const r = await api<{ config: Doc }>('GET', '/api/config');
-  fillForm(r.config);
 }

@@ -1,0 +1,177 @@
+// The page in real headless Chromium (Debian's /usr/bin/chromium driven by playwright-core; no
+// browser is ever downloaded). Fake backend; echo is faked by the backend (see README "Web page").
+// Screenshots go to artifacts/ (gitignored).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startHarness, type Harness } from '../../unit/web/harness.js';
+import { loadConfig } from '../../../src/config/load.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
+const artifacts = path.join(root, 'artifacts');
+const CHROMIUM = '/usr/bin/chromium';
+const PASSWORD = 'a long admin password';
+
+let h: Harness;
+let ctx: BrowserContext;
+let page: Page;
+let profile: string;
+const pageErrors: string[] = [];
+const foreignRequests: string[] = [];
+
+before(async () => {
+  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} missing: scripts/test.sh installs the Debian chromium package`);
+  mkdirSync(artifacts, { recursive: true });
+  h = await startHarness({ login: 'required' });
+  h.backend.echoImpl = async (p) => (p.port === 4242 && p.host === '127.0.0.1'
+    ? { ok: true, status: 0, ms: 4 }
+    : { ok: false, error: `connect ECONNREFUSED ${p.host}:${p.port}`, ms: 1 });
+  profile = mkdtempSync(path.join(tmpdir(), 'pg-chromium-'));
+  ctx = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1100, height: 900 },
+  });
+  page = ctx.pages()[0] ?? (await ctx.newPage());
+  page.setDefaultTimeout(8000);
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') pageErrors.push(m.text());
+  });
+  page.on('request', (r) => {
+    if (!r.url().startsWith(h.base)) foreignRequests.push(r.url());
+  });
+});
+
+after(async () => {
+  await ctx?.close();
+  await h?.handle.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+const shot = (name: string): Promise<Buffer> => page.screenshot({ path: path.join(artifacts, `web-${name}.png`), fullPage: true });
+
+test('first-run setup with the logged token, then the app', async () => {
+  await page.goto(h.base + '/');
+  await page.locator('#setup').waitFor({ state: 'visible' });
+  assert.equal(await page.locator('#app').isVisible(), false);
+  await shot('setup');
+  const token = h.lines.find((l) => l.msg === 'http setup token')?.setupToken as string;
+  await page.getByLabel('Setup token').fill('not-the-token');
+  await page.getByLabel(/New password/).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Set password' }).click();
+  await page.locator('#setup-token-err').filter({ hasText: 'wrong setup token' }).waitFor();
+  assert.equal(await page.getByLabel('Setup token').getAttribute('aria-invalid'), 'true');
+  await page.getByLabel('Setup token').fill(token);
+  await page.getByLabel(/New password/).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Set password' }).click();
+  await page.locator('#app').waitFor({ state: 'visible' });
+  await page.locator('#spool-text').filter({ hasText: 'instances' }).waitFor();
+});
+
+test('log out, then log in with the new password', async () => {
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.locator('#login').waitFor({ state: 'visible' });
+  await page.getByLabel('Admin password').fill('wrong password!');
+  await page.keyboard.press('Enter');
+  await page.locator('#login-password-err').filter({ hasText: 'wrong password' }).waitFor();
+  await shot('login');
+  await page.getByLabel('Admin password').fill(PASSWORD);
+  await page.keyboard.press('Enter');
+  await page.locator('#app').waitFor({ state: 'visible' });
+});
+
+test('status: figures, destinations, dead letters with retry, last 100 instances, client-side rates', async () => {
+  await page.locator('#dest-table tbody tr').nth(1).waitFor();
+  assert.equal(await page.locator('#dest-table tbody tr').count(), 2);
+  assert.match(await page.locator('#dest-table tbody tr').nth(1).innerText(), /circuit-open[\s\S]*ECONNREFUSED/);
+  assert.equal(await page.locator('#inst-table tbody tr').count(), 100);
+  assert.match(await page.locator('#spool-text').innerText(), /5\.0 MiB of 64\.0 GiB/);
+  // Two polls with 40 more instances in between: the page computes a non-zero receive rate.
+  h.backend.statusValue.received.instances += 40;
+  h.backend.statusValue.destinations[0].forwarded += 40;
+  await page.locator('#recv-rate').filter({ hasText: /[1-9][0-9.]* instances\/s/ }).waitFor({ timeout: 10_000 });
+  await page.locator('#fwd-rate').filter({ hasText: /[1-9][0-9.]* instances\/s/ }).waitFor({ timeout: 10_000 });
+  await shot('status');
+  await page.getByRole('button', { name: 'Retry dead letter 7 for pacs' }).click();
+  await page.locator('#dl-table tbody').filter({ hasText: 'No dead letters.' }).waitFor();
+  assert.deepEqual(h.backend.retried, [['pacs', 7]]);
+});
+
+test('add a destination, press Test, see the echo result, save it', async () => {
+  await page.getByRole('button', { name: 'Add destination' }).click();
+  const row = page.locator('#destinations .row').last();
+  await row.getByLabel('Name').fill('central');
+  await row.getByLabel('AE title').fill('CENTRALPACS');
+  await row.getByLabel('Host').fill('127.0.0.1');
+  await row.getByLabel('Port').fill('4243');
+  await row.getByRole('button', { name: 'Test' }).click();
+  await row.locator('.echo-result').filter({ hasText: 'Echo failed: connect ECONNREFUSED 127.0.0.1:4243' }).waitFor();
+  await row.getByLabel('Port').fill('4242');
+  await row.getByRole('button', { name: 'Test' }).click();
+  await row.locator('.echo-result').filter({ hasText: 'Echo OK (status 0x0000' }).waitFor();
+  assert.deepEqual(h.backend.echoes.at(-1), { aeTitle: 'CENTRALPACS', host: '127.0.0.1', port: 4242, callingAeTitle: 'PACSGATE' });
+  await shot('echo');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await page.locator('#save-result').filter({ hasText: 'Applied now: destinations' }).waitFor();
+  assert.deepEqual(h.backend.config().destinations.map((d) => `${d.name}=${d.aeTitle}@${d.host}:${d.port}`), ['central=CENTRALPACS@127.0.0.1:4242']);
+  assert.equal(loadConfig({ file: h.configFile, env: {} }).destinations[0].name, 'central');
+});
+
+test('bad input shows the error next to the field and nothing is sent', async () => {
+  const saves = h.backend.applied.length;
+  const row = page.locator('#destinations .row').first();
+  await row.getByLabel('Port').fill('99999');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  const port = row.getByLabel('Port');
+  const err = row.locator('.err').filter({ hasText: 'expected an integer from 1 to 65535' });
+  await err.waitFor();
+  assert.equal(await port.getAttribute('aria-invalid'), 'true');
+  const described = await port.getAttribute('aria-describedby');
+  assert.ok(described && described === (await err.getAttribute('id')), 'the error is tied to the field for screen readers');
+  assert.ok(await port.evaluate((el) => el === document.activeElement), 'focus moves to the bad field');
+  await shot('field-error');
+  await page.locator('#f-aeTitle').fill('BAD\\AE');
+  await row.getByLabel('Port').fill('4242');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await page.locator('#f-aeTitle + .err').filter({ hasText: 'AE title' }).waitFor();
+  assert.equal(h.backend.applied.length, saves, 'the schema in the browser stopped both saves');
+  await page.locator('#f-aeTitle').fill('PACSGATE');
+});
+
+test('every input has a label; the settings form works from the keyboard', async () => {
+  const unlabeled = await page.evaluate(() => [...document.querySelectorAll('input')].filter((i) => !i.labels?.length).map((i) => i.id));
+  assert.deepEqual(unlabeled, []);
+  await page.getByRole('button', { name: 'Add caller' }).focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-field')), 'aeTitle', 'focus lands in the new row');
+  await page.keyboard.type('MODALITY1');
+  await page.keyboard.press('Enter'); // submits the form
+  await page.locator('#save-result').filter({ hasText: 'Applied now: dicom.allow' }).waitFor();
+  assert.deepEqual(h.backend.config().dicom.allow, [{ aeTitle: 'MODALITY1' }]);
+});
+
+test('360 px wide: no horizontal page scroll, forms usable', async () => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.reload();
+  await page.locator('#app').waitFor({ state: 'visible' });
+  await page.locator('#dest-table tbody tr').first().waitFor();
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 360, `page is ${width}px wide at a 360px viewport`);
+  const box = await page.locator('#destinations .row').first().getByLabel('Host').boundingBox();
+  assert.ok(box && box.x >= 0 && box.x + box.width <= 360, 'inputs fit the viewport');
+  await shot('360px');
+  await page.locator('#settings').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(artifacts, 'web-360px-settings.png') });
+});
+
+test('no requests left the gateway and the page logged no errors', () => {
+  assert.deepEqual(foreignRequests, []);
+  assert.deepEqual(pageErrors.filter((e) => !/status of 40[13]/.test(e)), []);
+});
