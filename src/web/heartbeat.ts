@@ -8,6 +8,8 @@ export function startHeartbeat(
   backend: WebBackend,
   log: Logger,
 ): { stop(): void } {
+  // The URL may carry a token in its path or query: logs show the origin only.
+  const where = new URL(cfg.url).origin;
   let failing = false;
   let inFlight = false;
   const beat = async (): Promise<void> => {
@@ -22,10 +24,10 @@ export function startHeartbeat(
       });
       await res.arrayBuffer();
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      if (failing) log.info({ url: cfg.url }, 'heartbeat recovered');
+      if (failing) log.info({ url: where }, 'heartbeat recovered');
       failing = false;
     } catch (err) {
-      if (!failing) log.warn({ url: cfg.url, err: (err as Error).message }, 'heartbeat failed');
+      if (!failing) log.warn({ url: where, err: (err as Error).message }, 'heartbeat failed');
       failing = true;
     } finally {
       inFlight = false;

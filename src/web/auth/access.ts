@@ -12,6 +12,8 @@ export const SESSION_COOKIE = 'pacsgate_session';
 export const CSRF_HEADER = 'x-csrf-token';
 /** Login and setup attempts per client address per minute. */
 export const LOGIN_ATTEMPTS_PER_MINUTE = 10;
+/** All addresses together: bounds the CPU that scrypt checks can be made to burn. */
+export const LOGIN_ATTEMPTS_PER_MINUTE_TOTAL = 60;
 
 /** CONTRACT.md default bind 127.0.0.1 → no login; any other address (0.0.0.0, a LAN IP) → login. */
 export function loginRequiredFor(host: string, login: 'auto' | 'required' = 'auto'): boolean {
@@ -20,7 +22,8 @@ export function loginRequiredFor(host: string, login: 'auto' | 'required' = 'aut
 
 export class Access {
   readonly sessions = new SessionStore();
-  readonly limiter = new RateLimiter({ limit: LOGIN_ATTEMPTS_PER_MINUTE, windowMs: 60_000 });
+  private readonly limiter = new RateLimiter({ limit: LOGIN_ATTEMPTS_PER_MINUTE, windowMs: 60_000 });
+  private readonly totalLimiter = new RateLimiter({ limit: LOGIN_ATTEMPTS_PER_MINUTE_TOTAL, windowMs: 60_000 });
   /** Without login the page still needs a CSRF token: one per process, handed out by GET /api/session. */
   private readonly localCsrf = newSecret();
 
@@ -78,7 +81,7 @@ export class Access {
 
   /** Counts a login/setup attempt; throws 429 with retryAfterSeconds when over the limit. */
   limit(remote: string): void {
-    const waitMs = this.limiter.take(remote);
+    const waitMs = this.limiter.take(remote) || this.totalLimiter.take('*');
     if (waitMs > 0) {
       const retryAfterSeconds = Math.ceil(waitMs / 1000);
       throw new HttpError(429, 'GW_HTTP_RATE_LIMITED', 'too many attempts; try again later', { retryAfterSeconds });

@@ -88,6 +88,11 @@ export async function refresh(): Promise<void> {
 export function startPolling(): void {
   stopPolling();
   const tick = (): void => {
+    // A hidden tab does not poll (a Raspberry Pi serves it); it catches up when shown again.
+    if (document.hidden) {
+      if (timer !== undefined) timer = setTimeout(tick, POLL_MS);
+      return;
+    }
     refresh().then(
       () => setText('notice', ''),
       (e: Error) => setText('notice', `Status unavailable: ${e.message}`),

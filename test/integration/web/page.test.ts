@@ -157,6 +157,19 @@ test('every input has a label; the settings form works from the keyboard', async
   assert.deepEqual(h.backend.config().dicom.allow, [{ aeTitle: 'MODALITY1' }]);
 });
 
+test('routing rule: an unknown destination is flagged on its field; a good rule saves', async () => {
+  await page.getByRole('button', { name: 'Add rule' }).click();
+  const rule = page.locator('#routes .row').last();
+  await rule.getByLabel(/To destinations/).fill('central, nowhere');
+  await rule.getByLabel('Modality pattern').fill('CT');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await rule.locator('.err').filter({ hasText: 'expected a configured destination (central)' }).waitFor();
+  await rule.getByLabel(/To destinations/).fill('central');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await page.locator('#save-result').filter({ hasText: 'Applied now: routes' }).waitFor();
+  assert.deepEqual(h.backend.config().routes, [{ destinations: ['central'], modality: 'CT' }]);
+});
+
 test('360 px wide: no horizontal page scroll, forms usable', async () => {
   await page.setViewportSize({ width: 360, height: 740 });
   await page.reload();
