@@ -20,7 +20,8 @@ export function startHeartbeat(
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(backend.status()),
-        signal: AbortSignal.timeout(Math.min(10_000, cfg.intervalSeconds * 1000)),
+        // A slow receiver delays the next beat (inFlight) but never stacks requests.
+        signal: AbortSignal.timeout(10_000),
       });
       await res.arrayBuffer();
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
