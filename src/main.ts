@@ -9,13 +9,13 @@ export interface DaemonOptions {
   configFile?: string;
 }
 
-/** Effective settings for the start-up log line: everything but secrets (there are none yet). */
+/** Effective settings for the start-up log line: everything but secrets (the metrics token). */
 function settingsSummary(cfg: Config): Record<string, unknown> {
   return {
     configFile: cfg.source.file,
     aeTitle: cfg.aeTitle,
     dicom: cfg.dicom,
-    http: cfg.http,
+    http: { ...cfg.http, metricsToken: cfg.http.metricsToken === null ? null : '[set]' },
     spool: cfg.spool,
     destinations: cfg.destinations.map((d) => ({ name: d.name, aeTitle: d.aeTitle, host: d.host, port: d.port })),
     routes: cfg.routes.length,

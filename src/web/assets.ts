@@ -48,7 +48,7 @@ export function assetRoutes(): Route[] {
   const html = asset(PAGE_HTML), css = asset(PAGE_CSS);
   const js = (ctx: Ctx): void => {
     const a = modules.get(ctx.url.pathname);
-    if (!a) throw new HttpError(404, 'GW_HTTP_NOT_FOUND', 'no such file');
+    if (!a) throw new HttpError('GW_HTTP_NOT_FOUND', 'no such file');
     serve(ctx, a, 'text/javascript; charset=utf-8');
   };
   return [

@@ -5,16 +5,39 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 /** Largest request body we read; a full config with many destinations is a few kB. */
 export const MAX_BODY_BYTES = 256 * 1024;
 
-/** An answer other than 2xx; `code` is stable (docs/api.md), `key` names a config field. */
+/** The API's error codes and their HTTP status (docs/api.md "Errors"); codes are stable. */
+export const HTTP_ERRORS = {
+  GW_ERR_CONFIG: 400,
+  GW_HTTP_BAD_JSON: 400,
+  GW_HTTP_BAD_REQUEST: 400,
+  GW_HTTP_WEAK_PASSWORD: 400,
+  GW_HTTP_LOGIN_REQUIRED: 401,
+  GW_HTTP_LOGIN_FAILED: 401,
+  GW_HTTP_METRICS_TOKEN: 401,
+  GW_HTTP_CSRF: 403,
+  GW_HTTP_SETUP_TOKEN: 403,
+  GW_HTTP_NOT_FOUND: 404,
+  GW_HTTP_METHOD: 405,
+  GW_HTTP_SETUP_DONE: 409,
+  GW_HTTP_NO_LOGIN: 409,
+  GW_HTTP_BODY_TOO_LARGE: 413,
+  GW_HTTP_CONTENT_TYPE: 415,
+  GW_HTTP_RATE_LIMITED: 429,
+  GW_HTTP_INTERNAL: 500,
+} as const;
+export type HttpErrorCode = keyof typeof HTTP_ERRORS;
+
+/** An answer other than 2xx; `key` (in `extra`) names the config or request field at fault. */
 export class HttpError extends Error {
+  readonly status: number;
   constructor(
-    readonly status: number,
-    readonly code: string,
+    readonly code: HttpErrorCode,
     message: string,
     readonly extra: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'HttpError';
+    this.status = HTTP_ERRORS[code];
   }
 }
 
@@ -57,18 +80,19 @@ export function sendError(res: ServerResponse, err: HttpError): void {
  */
 export async function readJson(req: IncomingMessage): Promise<unknown> {
   const ct = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-  if (ct !== 'application/json') throw new HttpError(415, 'GW_HTTP_CONTENT_TYPE', 'expected Content-Type: application/json');
+  if (ct !== 'application/json') throw new HttpError('GW_HTTP_CONTENT_TYPE', 'expected Content-Type: application/json');
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'GW_HTTP_BODY_TOO_LARGE', `body larger than ${MAX_BODY_BYTES} bytes`);
+    if (size > MAX_BODY_BYTES) throw new HttpError('GW_HTTP_BODY_TOO_LARGE', `body larger than ${MAX_BODY_BYTES} bytes`);
     chunks.push(chunk);
   }
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    // '__proto__' keys are dropped so a merged body can never swap an object's prototype.
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'), (k, v: unknown) => (k === '__proto__' ? undefined : v));
   } catch {
-    throw new HttpError(400, 'GW_HTTP_BAD_JSON', 'body is not valid JSON');
+    throw new HttpError('GW_HTTP_BAD_JSON', 'body is not valid JSON');
   }
 }
 

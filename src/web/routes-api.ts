@@ -17,13 +17,16 @@ export function publicConfig(cfg: Config): Record<string, unknown> {
   return doc;
 }
 
-/** Runs a config check and turns its ConfigError into a 400 that names the field. */
+/** A ConfigError becomes a 400 that names the field; anything else passes through. */
+function asHttpError(err: unknown): unknown {
+  return err instanceof ConfigError ? new HttpError('GW_ERR_CONFIG', err.message, { key: err.key }) : err;
+}
+
 function validated<T>(fn: () => T): T {
   try {
     return fn();
   } catch (err) {
-    if (err instanceof ConfigError) throw new HttpError(400, err.code, err.message, { key: err.key });
-    throw err;
+    throw asHttpError(err);
   }
 }
 
@@ -43,7 +46,7 @@ export function apiRoutes({ backend, log, configFile }: ApiDeps): Route[] {
 
   async function putConfig({ req, res }: Ctx): Promise<void> {
     const body = await readJson(req);
-    if (!isObject(body)) throw new HttpError(400, 'GW_ERR_CONFIG', 'expected a config object', { key: '(root)' });
+    if (!isObject(body)) throw new HttpError('GW_ERR_CONFIG', 'expected a config object', { key: '(root)' });
     const run = saving.then(async () => {
       const current = configDocument(backend.config()) as unknown as Record<string, unknown>;
       const merged = mergeDeep(current, body);
@@ -53,8 +56,7 @@ export function apiRoutes({ backend, log, configFile }: ApiDeps): Route[] {
         log.info({ file: configFile, applied: result.applied, restartRequired: result.restartRequired }, 'config saved');
         return { ...result, file: configFile, config: publicConfig(next) };
       } catch (err) {
-        if (err instanceof ConfigError) throw new HttpError(400, err.code, err.message, { key: err.key });
-        throw err;
+        throw asHttpError(err);
       }
     });
     saving = run.catch(() => undefined);
@@ -63,7 +65,7 @@ export function apiRoutes({ backend, log, configFile }: ApiDeps): Route[] {
 
   async function echo({ req, res }: Ctx): Promise<void> {
     const b = await readJson(req);
-    if (!isObject(b)) throw new HttpError(400, 'GW_ERR_CONFIG', 'expected {aeTitle, host, port}', { key: '(root)' });
+    if (!isObject(b)) throw new HttpError('GW_ERR_CONFIG', 'expected {aeTitle, host, port}', { key: '(root)' });
     const peer = validated(() => ({
       aeTitle: checkAeTitle('aeTitle', b.aeTitle),
       host: checkHost('host', b.host),
@@ -79,14 +81,14 @@ export function apiRoutes({ backend, log, configFile }: ApiDeps): Route[] {
 
   const deadLetterId = (ctx: Ctx): [string, number] => {
     const id = Number(ctx.params.id);
-    if (!Number.isSafeInteger(id) || id < 0) throw new HttpError(404, 'GW_HTTP_NOT_FOUND', 'no such dead letter');
+    if (!Number.isSafeInteger(id) || id < 0) throw new HttpError('GW_HTTP_NOT_FOUND', 'no such dead letter');
     return [ctx.params.destination, id];
   };
 
   async function deadLetterAction(ctx: Ctx, act: 'retry' | 'discard'): Promise<void> {
     const [dest, id] = deadLetterId(ctx);
     const ok = act === 'retry' ? await backend.retryDeadLetter(dest, id) : await backend.discardDeadLetter(dest, id);
-    if (!ok) throw new HttpError(404, 'GW_HTTP_NOT_FOUND', 'no such dead letter');
+    if (!ok) throw new HttpError('GW_HTTP_NOT_FOUND', 'no such dead letter');
     log.info({ destination: dest, id, action: act }, 'dead letter');
     sendJson(ctx.res, 200, { ok: true });
   }

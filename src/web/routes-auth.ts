@@ -8,13 +8,13 @@ import type { Logger } from '../log.js';
 
 function field(body: unknown, name: string): string {
   const v = (body as Record<string, unknown> | null)?.[name];
-  if (typeof v !== 'string') throw new HttpError(400, 'GW_HTTP_BAD_REQUEST', `${name} must be a string`, { key: name });
+  if (typeof v !== 'string') throw new HttpError('GW_HTTP_BAD_REQUEST', `${name} must be a string`, { key: name });
   return v;
 }
 
 function checkNewPassword(pw: string): void {
   if (pw.length < MIN_PASSWORD || pw.length > MAX_PASSWORD) {
-    throw new HttpError(400, 'GW_HTTP_WEAK_PASSWORD', `password must have ${MIN_PASSWORD}-${MAX_PASSWORD} characters`, { key: 'password' });
+    throw new HttpError('GW_HTTP_WEAK_PASSWORD', `password must have ${MIN_PASSWORD}-${MAX_PASSWORD} characters`, { key: 'password' });
   }
 }
 
@@ -28,10 +28,10 @@ export function authRoutes(access: Access, log: Logger): Route[] {
   async function setup(ctx: Ctx): Promise<void> {
     access.limit(ctx.remote);
     const body = await readJson(ctx.req);
-    if (!access.loginRequired || access.store.hasPassword()) throw new HttpError(409, 'GW_HTTP_SETUP_DONE', 'setup is already done');
+    if (!access.loginRequired || access.store.hasPassword()) throw new HttpError('GW_HTTP_SETUP_DONE', 'setup is already done');
     if (!access.store.checkSetupToken(field(body, 'token'))) {
       log.warn({ remote: ctx.remote }, 'http setup refused');
-      throw new HttpError(403, 'GW_HTTP_SETUP_TOKEN', 'wrong setup token', { key: 'token' });
+      throw new HttpError('GW_HTTP_SETUP_TOKEN', 'wrong setup token', { key: 'token' });
     }
     const pw = field(body, 'password');
     checkNewPassword(pw);
@@ -45,10 +45,10 @@ export function authRoutes(access: Access, log: Logger): Route[] {
     access.limit(ctx.remote);
     const body = await readJson(ctx.req);
     const pw = field(body, 'password');
-    if (!access.loginRequired) throw new HttpError(409, 'GW_HTTP_NO_LOGIN', 'login is not required on this address');
+    if (!access.loginRequired) throw new HttpError('GW_HTTP_NO_LOGIN', 'login is not required on this address');
     if (pw.length > MAX_PASSWORD || !(await access.store.verifyPassword(pw))) {
       log.warn({ remote: ctx.remote }, 'http login failed');
-      throw new HttpError(401, 'GW_HTTP_LOGIN_FAILED', 'wrong password', { key: 'password' });
+      throw new HttpError('GW_HTTP_LOGIN_FAILED', 'wrong password', { key: 'password' });
     }
     log.info({ remote: ctx.remote }, 'http login');
     startSession(ctx);

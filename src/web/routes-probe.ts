@@ -10,7 +10,7 @@ function checkBearer(ctx: Ctx, token: string): void {
   const m = /^Bearer\s+(\S+)$/i.exec(ctx.req.headers.authorization ?? '');
   if (!m || !sameSecret(m[1], token)) {
     ctx.res.setHeader('WWW-Authenticate', 'Bearer realm="pacsgate metrics"');
-    throw new HttpError(401, 'GW_HTTP_METRICS_TOKEN', 'metrics need Authorization: Bearer <token>');
+    throw new HttpError('GW_HTTP_METRICS_TOKEN', 'metrics need Authorization: Bearer <token>');
   }
 }
 

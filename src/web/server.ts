@@ -26,10 +26,10 @@ async function dispatch(routes: Route[], access: Access, log: Logger, req: Incom
   const method = req.method ?? 'GET';
   try {
     const match = findRoute(routes, method, url.pathname);
-    if (match === null) throw new HttpError(404, 'GW_HTTP_NOT_FOUND', 'no such endpoint');
+    if (match === null) throw new HttpError('GW_HTTP_NOT_FOUND', 'no such endpoint');
     if ('allowed' in match) {
       res.setHeader('Allow', match.allowed.join(', '));
-      throw new HttpError(405, 'GW_HTTP_METHOD', `use ${match.allowed.join(' or ')}`);
+      throw new HttpError('GW_HTTP_METHOD', `use ${match.allowed.join(' or ')}`);
     }
     const session = access.session(req);
     access.authorize(match.route.access, url.pathname, session);
@@ -50,7 +50,7 @@ async function dispatch(routes: Route[], access: Access, log: Logger, req: Incom
       return;
     }
     log.error({ err, method, path: url.pathname }, 'http handler failed');
-    sendError(res, new HttpError(500, 'GW_HTTP_INTERNAL', 'internal error; see the gateway log'));
+    sendError(res, new HttpError('GW_HTTP_INTERNAL', 'internal error; see the gateway log'));
   }
 }
 

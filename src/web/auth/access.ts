@@ -42,7 +42,7 @@ export class Access {
   authorize(access: RouteAccess, path: string, session: Session | undefined): void {
     if (access === 'public' || !this.loginRequired || session) return;
     if (access === 'probe' && this.open.has(path)) return;
-    throw new HttpError(401, 'GW_HTTP_LOGIN_REQUIRED', 'log in first');
+    throw new HttpError('GW_HTTP_LOGIN_REQUIRED', 'log in first');
   }
 
   /**
@@ -65,7 +65,7 @@ export class Access {
       } catch {
         // Unparseable Origin: treated as foreign below.
       }
-      if (originHost !== req.headers.host) throw new HttpError(403, 'GW_HTTP_CSRF', 'cross-origin request refused');
+      if (originHost !== req.headers.host) throw new HttpError('GW_HTTP_CSRF', 'cross-origin request refused');
     }
   }
 
@@ -75,7 +75,7 @@ export class Access {
     const sent = req.headers[CSRF_HEADER];
     const expected = this.loginRequired ? session?.csrf : this.localCsrf;
     if (typeof sent !== 'string' || !expected || !sameSecret(sent, expected)) {
-      throw new HttpError(403, 'GW_HTTP_CSRF', `missing or wrong ${CSRF_HEADER} header`);
+      throw new HttpError('GW_HTTP_CSRF', `missing or wrong ${CSRF_HEADER} header`);
     }
   }
 
@@ -84,7 +84,7 @@ export class Access {
     const waitMs = this.limiter.take(remote) || this.totalLimiter.take('*');
     if (waitMs > 0) {
       const retryAfterSeconds = Math.ceil(waitMs / 1000);
-      throw new HttpError(429, 'GW_HTTP_RATE_LIMITED', 'too many attempts; try again later', { retryAfterSeconds });
+      throw new HttpError('GW_HTTP_RATE_LIMITED', 'too many attempts; try again later', { retryAfterSeconds });
     }
   }
 

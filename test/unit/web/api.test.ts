@@ -211,3 +211,26 @@ test('the page and its modules are served; nothing outside the whitelist', async
   const etag = (await c.req('GET', '/app.css')).headers.get('etag') as string;
   assert.equal((await c.req('GET', '/app.css', undefined, { 'if-none-match': etag })).status, 304);
 });
+
+test('a "__proto__" key in a body is dropped, never merged', async () => {
+  const c = await client();
+  const r = await c.req('PUT', '/api/config', '{"__proto__":{"aeTitle":"PWNED"},"dicom":{"__proto__":{"port":1}}}');
+  assert.equal(r.status, 200);
+  assert.notEqual(h.backend.config().aeTitle, 'PWNED');
+  assert.equal(({} as Record<string, unknown>).aeTitle, undefined);
+});
+
+test('httpOptionsFromConfig maps the http section onto the server options', async () => {
+  const { httpOptionsFromConfig } = await import('../../../src/web/options.js');
+  const cfg = structuredClone(h.backend.config());
+  cfg.http = { ...cfg.http, host: '0.0.0.0', port: 0, login: 'required', tls: { cert: 'c.pem', key: 'k.pem' }, metricsToken: 't'.repeat(16), heartbeat: null };
+  cfg.source = { file: '/etc/pacsgate/config.json' };
+  const o = httpOptionsFromConfig(cfg, { log: h.lines as never, backend: h.backend, stateDir: '/var/lib/pacsgate/http' });
+  assert.equal(o.host, '0.0.0.0');
+  assert.equal(o.login, 'required');
+  assert.deepEqual(o.tls, { cert: 'c.pem', key: 'k.pem' });
+  assert.equal(o.metricsToken, 't'.repeat(16));
+  assert.equal(o.heartbeat, undefined);
+  assert.equal(o.configFile, '/etc/pacsgate/config.json');
+  assert.deepEqual(o.open, ['/healthz', '/readyz', '/metrics']);
+});
