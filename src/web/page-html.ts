@@ -141,4 +141,5 @@ button.secondary { background: #fff; color: var(--accent); }
 .echo-result.ok { color: var(--ok); } .echo-result.bad { color: var(--bad); }
 #notice:not(:empty) { margin: .5rem 1rem; padding: .4rem .7rem; border: 1px solid var(--bad); border-radius: 6px; }
 .actions { margin: 0 0 2rem; }
+#setup form, #login form { max-width: 28rem; display: grid; gap: .6rem; justify-items: start; }
 `;

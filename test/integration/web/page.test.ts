@@ -174,6 +174,23 @@ test('routing rule: an unknown destination is flagged on its field; a good rule 
   assert.deepEqual(h.backend.config().routes, [{ destinations: ['central'], modality: 'CT' }]);
 });
 
+test('spool limit, removing a row, discarding a dead letter', async () => {
+  await page.locator('#f-spoolMax').fill('1024');
+  await page.getByRole('button', { name: 'Remove this caller' }).click();
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await page.locator('#save-result').filter({ hasText: 'Applied now: dicom.allow, spool.maxBytes' }).waitFor();
+  assert.equal(h.backend.config().spool.maxBytes, 1024 * 1024 * 1024);
+  assert.deepEqual(h.backend.config().dicom.allow, []);
+  assert.equal(await page.locator('#f-spoolMax').inputValue(), '1024');
+  h.backend.dead.push({ id: 9, destination: 'backup', sopClassUid: '1.2.840.10008.5.1.4.1.1.7', sopInstanceUid: '1.2.3.9', lastStatus: 0xc000, lastError: 'Cannot understand', attempts: 3, at: '2026-11-22T14:10:00.000Z' });
+  const discard = page.getByRole('button', { name: 'Discard dead letter 9 for backup' });
+  await discard.waitFor();
+  assert.match(await page.locator('#dl-table tbody tr').first().innerText(), /Cannot understand \(0xc000\)/);
+  await discard.click();
+  await page.locator('#dl-table tbody').filter({ hasText: 'No dead letters.' }).waitFor();
+  assert.deepEqual(h.backend.dead, []);
+});
+
 test('360 px wide: no horizontal page scroll, forms usable', async () => {
   await page.setViewportSize({ width: 360, height: 740 });
   await page.reload();
