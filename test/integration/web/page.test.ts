@@ -1,6 +1,6 @@
 // The page in real headless Chromium (Debian's /usr/bin/chromium driven by playwright-core; no
-// browser is ever downloaded). Fake backend; echo is faked by the backend (see README "Web page").
-// Screenshots go to artifacts/ (gitignored).
+// browser is ever downloaded). Fake backend, whose echo() runs DCMTK's echoscu against a small
+// Verification SCP on 127.0.0.1 (echo-scp.ts). Screenshots go to artifacts/ (gitignored).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startHarness, type Harness } from '../../unit/web/harness.js';
 import { loadConfig } from '../../../src/config/load.js';
+import { startEchoScp } from './echo-scp.js';
+import { echoscu } from './echoscu.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 const artifacts = path.join(root, 'artifacts');
@@ -20,6 +22,7 @@ let h: Harness;
 let ctx: BrowserContext;
 let page: Page;
 let profile: string;
+let scp: Awaited<ReturnType<typeof startEchoScp>>;
 const pageErrors: string[] = [];
 const foreignRequests: string[] = [];
 const configPuts: string[] = [];
@@ -28,9 +31,8 @@ before(async () => {
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} missing: scripts/test.sh installs the Debian chromium package`);
   mkdirSync(artifacts, { recursive: true });
   h = await startHarness({ login: 'required' });
-  h.backend.echoImpl = async (p) => (p.port === 4242 && p.host === '127.0.0.1'
-    ? { ok: true, status: 0, ms: 4 }
-    : { ok: false, error: `connect ECONNREFUSED ${p.host}:${p.port}`, ms: 1 });
+  scp = await startEchoScp('CENTRALPACS');
+  h.backend.echoImpl = echoscu;
   profile = mkdtempSync(path.join(tmpdir(), 'pg-chromium-'));
   ctx = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -54,6 +56,7 @@ before(async () => {
 after(async () => {
   await ctx?.close();
   await h?.handle.close();
+  await scp?.close();
   if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
@@ -110,19 +113,19 @@ test('add a destination, press Test, see the echo result, save it', async () => 
   await page.getByRole('button', { name: 'Add destination' }).click();
   const row = page.locator('#destinations .row').last();
   await row.getByLabel('Name').fill('central');
-  await row.getByLabel('AE title').fill('CENTRALPACS');
+  await row.getByLabel('AE title').fill('NOSUCHAE');
   await row.getByLabel('Host').fill('127.0.0.1');
-  await row.getByLabel('Port').fill('4243');
+  await row.getByLabel('Port').fill(String(scp.port));
   await row.getByRole('button', { name: 'Test' }).click();
-  await row.locator('.echo-result').filter({ hasText: 'Echo failed: connect ECONNREFUSED 127.0.0.1:4243' }).waitFor();
-  await row.getByLabel('Port').fill('4242');
+  await row.locator('.echo-result').filter({ hasText: /^Echo failed: Association Rejected.*Called AE Title Not Recognized/ }).waitFor();
+  await row.getByLabel('AE title').fill('CENTRALPACS');
   await row.getByRole('button', { name: 'Test' }).click();
   await row.locator('.echo-result').filter({ hasText: 'Echo OK (status 0x0000' }).waitFor();
-  assert.deepEqual(h.backend.echoes.at(-1), { aeTitle: 'CENTRALPACS', host: '127.0.0.1', port: 4242, callingAeTitle: 'PACSGATE' });
+  assert.deepEqual(h.backend.echoes.at(-1), { aeTitle: 'CENTRALPACS', host: '127.0.0.1', port: scp.port, callingAeTitle: 'PACSGATE' });
   await shot('echo');
   await page.getByRole('button', { name: 'Save settings' }).click();
   await page.locator('#save-result').filter({ hasText: 'Applied now: destinations' }).waitFor();
-  assert.deepEqual(h.backend.config().destinations.map((d) => `${d.name}=${d.aeTitle}@${d.host}:${d.port}`), ['central=CENTRALPACS@127.0.0.1:4242']);
+  assert.deepEqual(h.backend.config().destinations.map((d) => `${d.name}=${d.aeTitle}@${d.host}:${d.port}`), [`central=CENTRALPACS@127.0.0.1:${scp.port}`]);
   assert.equal(loadConfig({ file: h.configFile, env: {} }).destinations[0].name, 'central');
 });
 
@@ -141,7 +144,7 @@ test('bad input shows the error next to the field and nothing is sent', async ()
   assert.ok(await port.evaluate((el) => el === document.activeElement), 'focus moves to the bad field');
   await shot('field-error');
   await page.locator('#f-aeTitle').fill('BAD\\AE');
-  await row.getByLabel('Port').fill('4242');
+  await row.getByLabel('Port').fill(String(scp.port));
   await page.getByRole('button', { name: 'Save settings' }).click();
   await page.locator('#f-aeTitle + .err').filter({ hasText: 'AE title' }).waitFor();
   assert.equal(h.backend.applied.length, saves);
