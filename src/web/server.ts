@@ -20,11 +20,21 @@ import type { Logger } from '../log.js';
 const DEFAULT_OPEN = ['/healthz', '/readyz', '/metrics'];
 const STATE_CHANGING = new Set(['POST', 'PUT', 'DELETE']);
 
+/** The request target as a URL; absolute-form targets with a bad authority ("http://[") are a 400. */
+function parseTarget(target: string | undefined): URL {
+  try {
+    return new URL(target ?? '/', 'http://pacsgate.invalid');
+  } catch {
+    throw new HttpError('GW_HTTP_BAD_REQUEST', 'unparseable request target');
+  }
+}
+
 async function dispatch(routes: Route[], access: Access, log: Logger, req: IncomingMessage, res: ServerResponse): Promise<void> {
   baseHeaders(res);
-  const url = new URL(req.url ?? '/', 'http://pacsgate.invalid');
   const method = req.method ?? 'GET';
+  let url = new URL('http://pacsgate.invalid/');
   try {
+    url = parseTarget(req.url);
     const match = findRoute(routes, method, url.pathname);
     if (match === null) throw new HttpError('GW_HTTP_NOT_FOUND', 'no such endpoint');
     if ('allowed' in match) {

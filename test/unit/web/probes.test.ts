@@ -148,3 +148,19 @@ test('/metrics with a bearer token: 401 without or with a wrong token, 200 with 
     await m.handle.close();
   }
 });
+
+test('hostile request lines get 4xx answers and the server keeps serving', async () => {
+  const net = await import('node:net');
+  const raw = (line: string): Promise<string> => new Promise((resolve) => {
+    const s = net.connect(h.handle.port, '127.0.0.1', () => s.end(`${line}\r\nHost: x\r\nConnection: close\r\n\r\n`));
+    let text = '';
+    s.on('data', (d: Buffer) => (text += d));
+    s.on('close', () => resolve(text.split('\r\n')[0]));
+    s.on('error', () => resolve(text.split('\r\n')[0]));
+  });
+  assert.match(await raw('GET http://[ HTTP/1.1'), /^HTTP\/1\.1 4\d\d/);
+  assert.match(await raw('GET /js/web/page/%E0%A4%A HTTP/1.1'), /^HTTP\/1\.1 404/);
+  assert.match(await raw('GET /api/dead-letters/%ZZ/1/retry HTTP/1.1'), /^HTTP\/1\.1 4\d\d/);
+  assert.equal((await c.req('GET', '/healthz')).status, 200);
+  assert.equal(h.lines.some((l) => l.msg === 'http handler failed'), false);
+});
