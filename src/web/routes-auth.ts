@@ -29,13 +29,13 @@ export function authRoutes(access: Access, log: Logger): Route[] {
     access.limit(ctx.remote);
     const body = await readJson(ctx.req);
     if (!access.loginRequired || access.store.hasPassword()) throw new HttpError('GW_HTTP_SETUP_DONE', 'setup is already done');
-    if (!access.store.checkSetupToken(field(body, 'token'))) {
+    const token = field(body, 'token');
+    const pw = field(body, 'password');
+    checkNewPassword(pw);
+    if (!(await access.store.setup(token, pw))) {
       log.warn({ remote: ctx.remote }, 'http setup refused');
       throw new HttpError('GW_HTTP_SETUP_TOKEN', 'wrong setup token', { key: 'token' });
     }
-    const pw = field(body, 'password');
-    checkNewPassword(pw);
-    await access.store.setPassword(pw);
     access.sessions.clear();
     log.info({ remote: ctx.remote }, 'http admin password set');
     startSession(ctx);

@@ -89,7 +89,9 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
     ...apiRoutes({ backend: opts.backend, log, configFile }),
     ...assetRoutes(),
   ];
-  const server = createServer(opts, (req, res) => void dispatch(routes, access, log, req, res));
+  const server = createServer(opts, (req, res) => {
+    dispatch(routes, access, log, req, res).catch((err: unknown) => log.error({ err }, 'http dispatch failed'));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen({ host: opts.host, port: opts.port }, () => {

@@ -72,12 +72,25 @@ export class AuthStore {
     return this.record !== null;
   }
 
-  checkSetupToken(token: string): boolean {
-    return this.setupToken !== null && !this.record && sameSecret(token, this.setupToken);
+  /**
+   * Checks the setup token and, if right, sets the password. The token is taken synchronously,
+   * so two concurrent setups cannot both win; it is put back if storing the hash fails.
+   */
+  async setup(token: string, password: string): Promise<boolean> {
+    const t = this.setupToken;
+    if (t === null || this.record || !sameSecret(token, t)) return false;
+    this.setupToken = null;
+    try {
+      await this.setPassword(password);
+    } catch (err) {
+      this.setupToken = t;
+      throw err;
+    }
+    return true;
   }
 
-  /** Stores a new password hash (atomically, 0600) and retires the setup token. */
-  async setPassword(password: string): Promise<void> {
+  /** Stores a new password hash (atomically, 0600) and retires the setup token file. */
+  private async setPassword(password: string): Promise<void> {
     const rec = await hashPassword(password);
     await writeFileAtomic(path.join(this.dir, AUTH_FILE), JSON.stringify(rec) + '\n', 0o600);
     this.record = rec;

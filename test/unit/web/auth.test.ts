@@ -100,6 +100,17 @@ test('setup: wrong token, short password refused; then cookie flags, scrypt hash
   assert.equal(again.status, 409);
 });
 
+test('two setups racing with the right token: exactly one wins', async () => {
+  const h = await start();
+  const token = setupToken(h);
+  const [a, b] = await Promise.all(['first password!', 'second password!'].map((password) => new Client(h.base).req('POST', '/api/setup', { token, password })));
+  assert.deepEqual([a.status, b.status].sort(), [200, 403]);
+  const winner = a.status === 200 ? 'first password!' : 'second password!';
+  const loser = a.status === 200 ? 'second password!' : 'first password!';
+  assert.equal((await new Client(h.base).req('POST', '/api/login', { password: loser })).status, 401);
+  assert.equal((await new Client(h.base).req('POST', '/api/login', { password: winner })).status, 200);
+});
+
 test('logged in: API works, CSRF still required, logout ends the session', async () => {
   const { c } = await setUp();
   assert.equal((await c.req('GET', '/api/status')).status, 200);
