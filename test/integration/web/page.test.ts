@@ -62,9 +62,16 @@ after(async () => {
 
 const shot = (name: string): Promise<Buffer> => page.screenshot({ path: path.join(artifacts, `web-${name}.png`), fullPage: true });
 
-test('first-run setup with the logged token, then the app', async () => {
+test('first-run setup with the logged token, then the app', async (t) => {
   await page.goto(h.base + '/');
   await page.locator('#setup').waitFor({ state: 'visible' });
+  const perf = await page.evaluate(() => {
+    const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+    const res = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+    return { loadMs: Math.round(nav.loadEventEnd), requests: res.length + 1, bytes: nav.encodedBodySize + res.reduce((n, r) => n + r.encodedBodySize, 0) };
+  });
+  t.diagnostic(`page load ${perf.loadMs} ms, ${perf.requests} requests, ${perf.bytes} bytes (loopback, shared machine)`);
+  assert.ok(perf.bytes < 100_000, 'the page stays small');
   assert.equal(await page.locator('#app').isVisible(), false);
   await shot('setup');
   const token = h.lines.find((l) => l.msg === 'http setup token')?.setupToken as string;
