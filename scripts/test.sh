@@ -11,6 +11,8 @@ suite="${1:-all}"
 need=()
 command -v storescu >/dev/null 2>&1 || need+=(dcmtk)
 command -v Orthanc >/dev/null 2>&1 || need+=(orthanc)
+# The page's browser tests drive Debian's Chromium through playwright-core (never a downloaded browser).
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if ((${#need[@]})); then
   if [ "$(id -u)" = 0 ]; then
     echo "test.sh: installing missing peers: ${need[*]}" >&2

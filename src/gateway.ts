@@ -8,21 +8,12 @@ import { startDicomServer, type DicomServer } from './net/server.js';
 import { openAssociation } from './net/scu.js';
 import { createStoreScp } from './services/store-scp.js';
 import { ReceiveStats } from './services/receive-stats.js';
-import { Forwarder, type DestinationStatus } from './forward/forwarder.js';
+import { Forwarder } from './forward/forwarder.js';
+import type { GatewayStatus } from './web/types.js';
+import type { InstanceRecord } from './spool/types.js';
 import { routeInstance } from './forward/routing.js';
 import { scpPolicy } from './policy.js';
 import { VERSION } from './version.js';
-
-export interface GatewayStatus {
-  version: string;
-  uptimeSeconds: number;
-  aeTitle: string;
-  dicomPort: number;
-  spool: { bytesUsed: number; bytesMax: number; instances: number };
-  received: { instances: number; bytes: number; failed: number };
-  associations: { active: number; total: number; rejected: number };
-  destinations: DestinationStatus[];
-}
 
 export class Gateway {
   readonly startedAt = Date.now();
@@ -32,6 +23,9 @@ export class Gateway {
   private stopped = false;
 
   private constructor(private config: Config, readonly spool: Spool, readonly forwarder: Forwarder, private readonly log: Logger) {}
+
+  /** Called after each durable store (the web page's "last 100" list). */
+  onStored: ((record: InstanceRecord) => void) | null = null;
 
   static async start(cfg: Config, log: Logger): Promise<Gateway> {
     const spool = await Spool.open({ dir: cfg.spool.dir, maxBytes: cfg.spool.maxBytes, log: log.child({ layer: 'spool' }) });
@@ -61,7 +55,10 @@ export class Gateway {
       stats: this.stats,
       log: this.log.child({ layer: 'store' }),
       route: (facts) => routeInstance(this.config, facts),
-      onStored: (record) => this.forwarder.wake(record.destinations),
+      onStored: (record) => {
+        this.forwarder.wake(record.destinations);
+        this.onStored?.(record);
+      },
     });
     this.server = await startDicomServer({
       host: this.config.dicom.host,

@@ -8,7 +8,8 @@ import type { Config } from './types.js';
 
 type Obj = Record<string, unknown>;
 
-function mergeDeep(base: Obj, over: Obj): Obj {
+/** Objects merge key by key; arrays and scalars from `over` replace. */
+export function mergeDeep(base: Obj, over: Obj): Obj {
   const out: Obj = { ...base };
   for (const [k, v] of Object.entries(over)) {
     const b = out[k];

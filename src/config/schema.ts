@@ -1,7 +1,7 @@
 // Validation of a parsed config object. Pure functions with no Node imports, so the web page can
 // run the same checks in the browser. Every failure is a ConfigError naming key, expectation, value.
 import { ConfigError } from '../errors.js';
-import { LOG_LEVELS, type Config, type DestinationConfig, type RouteConfig, type AllowEntry } from './types.js';
+import { LOG_LEVELS, OPENABLE_PATHS, type Config, type HttpConfig, type OpenablePath, type DestinationConfig, type RouteConfig, type AllowEntry } from './types.js';
 
 type Obj = Record<string, unknown>;
 
@@ -118,6 +118,46 @@ function checkRoute(key: string, e: unknown, names: Set<string>): RouteConfig {
   return r;
 }
 
+/** http.tls: PEM file paths for HTTPS. */
+function checkTls(key: string, v: unknown): HttpConfig['tls'] {
+  if (v === null || v === undefined) return null;
+  if (!isObj(v)) throw new ConfigError(key, 'null or {cert, key} PEM file paths', v);
+  checkKeys(key, v, ['cert', 'key']);
+  return { cert: checkString(`${key}.cert`, v.cert), key: checkString(`${key}.key`, v.key) };
+}
+
+function checkHeartbeat(key: string, v: unknown): HttpConfig['heartbeat'] {
+  if (v === null || v === undefined) return null;
+  if (!isObj(v)) throw new ConfigError(key, 'null or {url, intervalSeconds}', v);
+  checkKeys(key, v, ['url', 'intervalSeconds']);
+  return {
+    url: checkString(`${key}.url`, v.url, /^https?:\/\/[^\s]+$/, 'an http:// or https:// URL'),
+    intervalSeconds: checkInt(`${key}.intervalSeconds`, v.intervalSeconds, 5, 86400),
+  };
+}
+
+/** The http section; keys added after the first release are optional and take their defaults. */
+function checkHttp(h: Obj): HttpConfig {
+  checkKeys('http', h, ['host', 'port', 'login', 'open', 'tls', 'metricsToken', 'heartbeat']);
+  const login = h.login ?? 'auto';
+  if (login !== 'auto' && login !== 'required') throw new ConfigError('http.login', '"auto" or "required"', h.login);
+  const open = h.open ?? ['/healthz', '/readyz', '/metrics'];
+  if (!Array.isArray(open)) throw new ConfigError('http.open', `an array of ${OPENABLE_PATHS.join(', ')}`, open);
+  open.forEach((p, i) => {
+    if (!OPENABLE_PATHS.includes(p as never)) throw new ConfigError(`http.open[${i}]`, `one of ${OPENABLE_PATHS.join(', ')}`, p);
+  });
+  const token = h.metricsToken ?? null;
+  return {
+    host: checkHost('http.host', h.host),
+    port: checkPort('http.port', h.port),
+    login,
+    open: [...new Set(open as OpenablePath[])],
+    tls: checkTls('http.tls', h.tls),
+    metricsToken: token === null ? null : checkString('http.metricsToken', token, /^[\x21-\x7e]{16,256}$/, 'null or 16-256 printable characters without spaces'),
+    heartbeat: checkHeartbeat('http.heartbeat', h.heartbeat),
+  };
+}
+
 const TOP_KEYS = ['aeTitle', 'dicom', 'http', 'spool', 'destinations', 'routes', 'log'] as const;
 const DICOM_KEYS = [
   'host', 'port', 'maxPduLength', 'calledAeCheck', 'allow', 'maxAssociations', 'maxAssociationsPerAe',
@@ -134,7 +174,6 @@ export function validateConfig(raw: unknown, source: { file: string | null }): C
   if (!isObj(s)) throw new ConfigError('spool', 'an object', s);
   if (!isObj(l)) throw new ConfigError('log', 'an object', l);
   checkKeys('dicom', d, DICOM_KEYS);
-  checkKeys('http', h, ['host', 'port']);
   checkKeys('spool', s, ['dir', 'maxBytes']);
   checkKeys('log', l, ['level']);
   const aeTitle = checkAeTitle('aeTitle', raw.aeTitle);
@@ -165,7 +204,7 @@ export function validateConfig(raw: unknown, source: { file: string | null }): C
       transferSyntaxes: checkUidList('dicom.transferSyntaxes', d.transferSyntaxes),
       extraSopClasses: checkUidList('dicom.extraSopClasses', d.extraSopClasses),
     },
-    http: { host: checkHost('http.host', h.host), port: checkPort('http.port', h.port) },
+    http: checkHttp(h),
     spool: {
       dir: checkString('spool.dir', s.dir),
       maxBytes: s.maxBytes === null ? null : checkInt('spool.maxBytes', s.maxBytes, 1024 * 1024, Number.MAX_SAFE_INTEGER),

@@ -51,10 +51,29 @@ export interface RouteConfig {
   sopClassUid?: string;
 }
 
+/** Paths of probe endpoints that may be opened to unauthenticated readers (http.open). */
+export const OPENABLE_PATHS = ['/healthz', '/readyz', '/metrics', '/api/status'] as const;
+export type OpenablePath = (typeof OPENABLE_PATHS)[number];
+
+export interface HttpConfig {
+  host: string;
+  port: number;
+  /** 'auto': login required unless bound to a loopback address; 'required': always. */
+  login: 'auto' | 'required';
+  /** Endpoints readable without login when login is required. */
+  open: OpenablePath[];
+  /** PEM file paths; when set the page and API are served over HTTPS only. */
+  tls: { cert: string; key: string } | null;
+  /** When set, GET /metrics needs `Authorization: Bearer <token>`. Never shown on the page. */
+  metricsToken: string | null;
+  /** Optional outbound heartbeat: POST of /api/status JSON to `url` every `intervalSeconds`. */
+  heartbeat: { url: string; intervalSeconds: number } | null;
+}
+
 export interface Config {
   aeTitle: string;
   dicom: DicomConfig;
-  http: { host: string; port: number };
+  http: HttpConfig;
   spool: { dir: string; maxBytes: number | null };
   destinations: DestinationConfig[];
   routes: RouteConfig[];

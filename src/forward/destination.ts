@@ -11,7 +11,8 @@ import { statusHex } from '../services/status-codes.js';
 import { backoffDelay, classifyRejection, classifyStoreStatus, DEFAULT_BACKOFF, type BackoffPolicy } from './policy.js';
 import { canTranscode, FALLBACK_SYNTAXES, transcodeStream } from './transcode.js';
 
-export type DestinationState = 'idle' | 'sending' | 'backoff' | 'circuit-open' | 'disabled';
+export const DESTINATION_STATES = ['idle', 'sending', 'backoff', 'circuit-open', 'disabled'] as const;
+export type DestinationState = (typeof DESTINATION_STATES)[number];
 
 /** What a destination needs from the spool (Spool satisfies it). */
 export interface ForwardSpool {
@@ -71,7 +72,9 @@ export class Destination {
   state: DestinationState = 'idle';
   lastError: string | null = null;
   lastSuccessAt: number | null = null;
+  /** Instances delivered since start. */
   forwarded = 0;
+  /** Failed delivery attempts (any status but success/warning, or unsendable) since start. */
   failed = 0;
   connectAttempts = 0;
   private failuresInRow = 0;
@@ -322,7 +325,7 @@ export class Destination {
 
   private async itemFailed(it: QueueItem, err: ItemError): Promise<void> {
     this.lastError = err.message;
-    if (err.permanent) this.failed++;
+    this.failed++;
     const retryAt = err.permanent ? undefined : Date.now() + backoffDelay(Math.max(1, it.entry.attempts), this.deps.backoff ?? DEFAULT_BACKOFF);
     await this.deps.spool.markFailed(this.cfg.name, it.record.id, { status: err.status, error: err.message, permanent: err.permanent, retryAt });
   }

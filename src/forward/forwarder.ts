@@ -9,14 +9,20 @@ export interface DestinationStatus {
   aeTitle: string;
   host: string;
   port: number;
+  /** Instances waiting in this destination's queue now (gauge). */
   queued: number;
+  /** Instances delivered since the daemon started (counter). */
   forwarded: number;
+  /** Failed delivery attempts since the daemon started (counter). */
   failed: number;
+  /** Instances parked in the dead-letter list now (gauge). */
   deadLetter: number;
   state: DestinationState;
   lastError: string | null;
   oldestQueuedAgeSeconds: number | null;
+  /** ISO 8601. */
   lastSuccessAt: string | null;
+  /** Association attempts since start (shows a connect storm, or its absence, during an outage). */
   connectAttempts: number;
 }
 

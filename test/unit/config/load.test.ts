@@ -11,7 +11,9 @@ test('embedded defaults match CONTRACT.md', () => {
   assert.equal(c.aeTitle, 'PACSGATE');
   assert.equal(c.dicom.host, '0.0.0.0');
   assert.equal(c.dicom.port, 11112);
-  assert.deepEqual(c.http, { host: '127.0.0.1', port: 8080 });
+  assert.deepEqual({ host: c.http.host, port: c.http.port }, { host: '127.0.0.1', port: 8080 });
+  assert.equal(c.http.login, 'auto');
+  assert.deepEqual(c.http.open, ['/healthz', '/readyz', '/metrics']);
   assert.equal(c.spool.dir, './var/spool');
   assert.equal(c.spool.maxBytes, null);
   assert.deepEqual(c.destinations, []);
@@ -37,7 +39,7 @@ test('file overrides defaults and environment overrides the file', () => {
   });
   assert.equal(b.aeTitle, 'ENVAE');
   assert.equal(b.dicom.port, 0);
-  assert.deepEqual(b.http, { host: '::1', port: 9000 });
+  assert.deepEqual({ host: b.http.host, port: b.http.port }, { host: '::1', port: 9000 });
   assert.deepEqual(b.spool, { dir: '/tmp/s', maxBytes: 10485760 });
   assert.equal(b.log.level, 'warn');
   assert.equal(b.destinations.length, 1);
