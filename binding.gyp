@@ -6,7 +6,13 @@
         "native/addon.cc",
         "native/napi/byteswap.cc",
         "native/napi/sd_notify.cc",
-        "native/codecs/byteswap.cc"
+        "native/napi/codecs.cc",
+        "native/codecs/byteswap.cc",
+        "native/codecs/jpeg_huffman.cc",
+        "native/codecs/jpeg_lossless_scan.cc",
+        "native/codecs/jpeg_lossless_decoder.cc",
+        "native/codecs/jpeg_lossless_encoder.cc",
+        "native/codecs/rle.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "native"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_CPP_EXCEPTIONS"],

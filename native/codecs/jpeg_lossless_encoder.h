@@ -1,0 +1,27 @@
+// Codec layer: JPEG lossless encoder, ITU-T T.81 process 14 (SOF3, Huffman), one interleaved scan.
+// Optimised Huffman tables per component (Annex K.2), precision taken from the data, no restarts.
+// Plain C++17: no napi.h, no logging.
+#ifndef NATIVE_CODECS_JPEG_LOSSLESS_ENCODER_H_
+#define NATIVE_CODECS_JPEG_LOSSLESS_ENCODER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "codecs/codec_error.h"
+#include "codecs/jpeg_lossless_decoder.h"  // NativeLayout
+
+namespace gw {
+
+// Precision P: BitsStored, raised to cover every unsigned value; for signed data BitsStored when every
+// value fits its signed range, else BitsAllocated. Samples are coded as P-bit unsigned values (two's
+// complement bits for signed data), which the decoder sign-extends again.
+int ChooseJpegPrecision(const uint8_t* pixels, const NativeLayout& layout);
+
+// Encodes one frame given in the native layout with selection value `predictor` (1..7, Table H.1).
+Status EncodeJpegLossless(const uint8_t* pixels, size_t size, const NativeLayout& layout, int predictor,
+                          std::vector<uint8_t>* out);
+
+}  // namespace gw
+
+#endif  // NATIVE_CODECS_JPEG_LOSSLESS_ENCODER_H_
