@@ -236,7 +236,6 @@ Status Parser::Sos(const uint8_t* b, int len) {
 template <typename T>
 void WriteSamples(const JpegLosslessImage& img, const NativeLayout& l, uint8_t* out) {
   const int n = static_cast<int>(img.components.size());
-  const int shift = l.pixel_representation == 1 && img.precision < l.bits_allocated ? 32 - img.precision : 0;
   const size_t px = static_cast<size_t>(l.rows) * l.columns;
   T* o = reinterpret_cast<T*>(out);
   for (int c = 0; c < n; ++c) {
@@ -246,9 +245,7 @@ void WriteSamples(const JpegLosslessImage& img, const NativeLayout& l, uint8_t* 
     for (int y = 0; y < l.rows; ++y) {
       const uint16_t* src = comp.plane.data() + static_cast<size_t>(y) * comp.stride;
       for (int x = 0; x < l.columns; ++x, dst += step) {
-        uint32_t v = src[x];
-        if (shift) v = static_cast<uint32_t>(static_cast<int32_t>(v << shift) >> shift);  // sign-extend from P
-        *dst = static_cast<T>(v);
+        *dst = static_cast<T>(src[x]);
       }
     }
   }

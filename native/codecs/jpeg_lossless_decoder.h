@@ -50,8 +50,9 @@ struct JpegDecodeOptions {
 // Decodes a whole JPEG lossless stream into component planes. Data after EOI is ignored.
 Status DecodeJpegLossless(const uint8_t* data, size_t size, const JpegDecodeOptions& opts, JpegLosslessImage* out);
 
-// Decodes a frame and writes it in the native layout. Signed data (pixel_representation 1) whose
-// precision is below bits_allocated is sign-extended from the frame's precision, as DCMTK does.
+// Decodes a frame and writes it in the native layout. Samples are written as decoded (P-bit values,
+// no sign extension for signed data whose precision is below bits_allocated), which is what DCMTK's
+// dcmdjpeg writes; our encoder keeps the sign bits by coding signed data with negative values at P = 16.
 Status DecodeJpegLosslessFrame(const uint8_t* data, size_t size, const NativeLayout& layout,
                                const JpegDecodeOptions& opts, std::vector<uint8_t>* out);
 

@@ -126,19 +126,10 @@ void WriteHeaders(std::vector<uint8_t>* o, const NativeLayout& l, int precision,
 
 int ChooseJpegPrecision(const uint8_t* px, const NativeLayout& l) {
   const size_t n = static_cast<size_t>(l.rows) * l.columns * l.samples;
-  int p = l.bits_stored < 2 ? 2 : (l.bits_stored > l.bits_allocated ? l.bits_allocated : l.bits_stored);
-  if (l.pixel_representation == 0) {
-    uint32_t all = 0;
-    for (size_t i = 0; i < n; ++i) all |= SampleAt(px, l.bits_allocated, i);
-    return BitLength(all) > p ? BitLength(all) : p;
-  }
-  const int shift = 32 - l.bits_allocated;
-  const int32_t lo = -(1 << (p - 1)), hi = (1 << (p - 1)) - 1;
-  for (size_t i = 0; i < n; ++i) {
-    const int32_t v = static_cast<int32_t>(SampleAt(px, l.bits_allocated, i) << shift) >> shift;
-    if (v < lo || v > hi) return l.bits_allocated;
-  }
-  return p;
+  const int p = l.bits_stored < 2 ? 2 : (l.bits_stored > l.bits_allocated ? l.bits_allocated : l.bits_stored);
+  uint32_t all = 0;
+  for (size_t i = 0; i < n; ++i) all |= SampleAt(px, l.bits_allocated, i);
+  return BitLength(all) > p ? BitLength(all) : p;
 }
 
 Status EncodeJpegLossless(const uint8_t* px, size_t size, const NativeLayout& l, int psv, std::vector<uint8_t>* out) {

@@ -13,9 +13,9 @@
 
 namespace gw {
 
-// Precision P: BitsStored, raised to cover every unsigned value; for signed data BitsStored when every
-// value fits its signed range, else BitsAllocated. Samples are coded as P-bit unsigned values (two's
-// complement bits for signed data), which the decoder sign-extends again.
+// Precision P (T.81 §B.2.2): BitsStored (at least 2), raised to the bit length of the largest raw
+// sample, so every BitsAllocated-bit value survives; signed data with negative values thus gets P =
+// BitsAllocated, as DCMTK's dcmcjpeg does, and decoders that do not sign-extend still give it back.
 int ChooseJpegPrecision(const uint8_t* pixels, const NativeLayout& layout);
 
 // Encodes one frame given in the native layout with selection value `predictor` (1..7, Table H.1).

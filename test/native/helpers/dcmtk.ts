@@ -1,5 +1,5 @@
 // Test-only helper: runs a DCMTK command-line tool and fails (never skips) when it is missing.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,4 +16,25 @@ export function dcmtk(tool: string, args: string[]): void {
 
 export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `pacsgate-${prefix}-`));
+}
+
+// At most `limit` DCMTK processes at a time (the machine is shared; each call is ~0.1 s of start-up).
+let running = 0;
+const waiting: Array<() => void> = [];
+export async function dcmtkAsync(tool: string, args: string[], limit = 2): Promise<void> {
+  if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+  running++;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      execFile(tool, args, { env: { ...process.env, TCP_NODELAY: '1' } }, (err, _stdout, stderr) => {
+        if (!err) return resolve();
+        const e = err as NodeJS.ErrnoException;
+        if (e.code === 'ENOENT') reject(new Error(`DCMTK tool ${tool} is not installed (scripts/test.sh installs dcmtk)`));
+        else reject(new Error(`${tool} ${args.join(' ')} failed: ${stderr}`));
+      });
+    });
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
 }
