@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 namespace gw {
 
@@ -15,6 +16,21 @@ class JpegBitReader {
 
   // Ensures at least 57 bits are buffered (real or injected zeros).
   inline void Refill() {
+    if (bits_ > 56) return;
+    if (!at_marker_ && end_ - pos_ >= 8) {  // fast path: 8 bytes without 0xFF, loaded at once
+      uint64_t w;
+      std::memcpy(&w, pos_, 8);
+      const uint64_t inv = ~w;
+      if (((inv - 0x0101010101010101ull) & ~inv & 0x8080808080808080ull) == 0) {
+        w = __builtin_bswap64(w);
+        const int n = (64 - bits_) >> 3;  // whole bytes that fit
+        const uint64_t top = n == 8 ? w : (w & ~(~0ull >> (8 * n)));
+        acc_ |= top >> bits_;
+        bits_ += 8 * n;
+        pos_ += n;
+        return;
+      }
+    }
     while (bits_ <= 56) {
       if (!at_marker_ && pos_ < end_) {
         const uint8_t b = *pos_;
@@ -37,12 +53,17 @@ class JpegBitReader {
     }
   }
 
+  // One difference needs at most 16 + 16 bits (T.81 Table H.2).
+  inline void Ensure32() {
+    if (bits_ < 32) Refill();
+  }
+
   inline uint32_t Peek(int n) const { return static_cast<uint32_t>(acc_ >> (64 - n)); }
   inline void Skip(int n) {
     acc_ <<= n;
     bits_ -= n;
   }
-  // Reads n (0..16) bits; callers Refill() first so 57 bits are available.
+  // Reads n (0..16) bits; callers Ensure32() first.
   inline uint32_t Get(int n) {
     if (n == 0) return 0;
     const uint32_t v = Peek(n);

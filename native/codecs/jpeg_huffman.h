@@ -30,7 +30,7 @@ class HuffmanDecoder {
   // Decodes one lossless difference (T.81 §H.1.2.2, Table H.2): Huffman-coded SSSS, then SSSS
   // extra bits, SSSS = 16 meaning +32768 without extra bits. Returns false on a code not in the table.
   inline bool DecodeDiff(JpegBitReader* br, int32_t* diff) const {
-    br->Refill();
+    br->Ensure32();
     const Entry e = fast_[br->Peek(kLookahead)];
     if (e.kind == kFull) {
       br->Skip(e.nbits);

@@ -28,8 +28,9 @@ std::vector<std::vector<uint16_t>> Planes(const uint8_t* px, const NativeLayout&
   return planes;
 }
 
-inline int32_t Predict(int psv, int32_t ra, int32_t rb, int32_t rc) {
-  switch (psv) {  // T.81 Table H.1
+template <int PSV>
+inline int32_t Predict(int32_t ra, int32_t rb, int32_t rc) {
+  switch (PSV) {  // T.81 Table H.1
     case 1: return ra;
     case 2: return rb;
     case 3: return rc;
@@ -42,36 +43,52 @@ inline int32_t Predict(int psv, int32_t ra, int32_t rb, int32_t rc) {
 
 // Difference category and extra bits (T.81 §H.1.2.2, Table H.2), packed as ssss << 16 | bits.
 inline uint32_t Code(int32_t value, int32_t pred) {
-  const uint32_t d16 = static_cast<uint32_t>(value - pred) & 0xFFFF;
-  if (d16 == 0x8000) return 16u << 16;
-  const int32_t d = static_cast<int16_t>(d16);
-  const int ssss = BitLength(static_cast<uint32_t>(d < 0 ? -d : d));
-  const uint32_t bits = static_cast<uint32_t>(d < 0 ? d + (1 << ssss) - 1 : d);
-  return (static_cast<uint32_t>(ssss) << 16) | bits;
+  const int32_t d = static_cast<int16_t>(static_cast<uint16_t>(value - pred));  // modulo 2^16
+  if (d == -32768) return 16u << 16;                                              // SSSS 16, no bits
+  const uint32_t a = static_cast<uint32_t>(d < 0 ? -d : d);
+  const uint32_t ssss = a ? 32 - __builtin_clz(a) : 0;
+  const uint32_t bits = static_cast<uint32_t>(d < 0 ? d - 1 : d) & ((1u << ssss) - 1);
+  return (ssss << 16) | bits;
 }
 
-// Differences in scan order (row, column, component); the first row and column follow §H.1.2.1.
+// One row of one component; codes[x * n] receives column x. First column uses Rb (§H.1.2.1).
+template <int PSV>
+void DiffRow(const uint16_t* row, const uint16_t* prev, int w, size_t n, uint32_t* codes, uint64_t* counts) {
+  uint32_t code = Code(row[0], prev[0]);
+  counts[code >> 16]++;
+  codes[0] = code;
+  for (int x = 1; x < w; ++x) {
+    code = Code(row[x], Predict<PSV>(row[x - 1], prev[x], prev[x - 1]));
+    counts[code >> 16]++;
+    codes[x * n] = code;
+  }
+}
+
+using DiffRowFn = void (*)(const uint16_t*, const uint16_t*, int, size_t, uint32_t*, uint64_t*);
+
+DiffRowFn SelectDiffRow(int psv) {
+  static const DiffRowFn kFns[7] = {DiffRow<1>, DiffRow<2>, DiffRow<3>, DiffRow<4>, DiffRow<5>, DiffRow<6>, DiffRow<7>};
+  return kFns[psv - 1];
+}
+
+// Differences in scan order (row, column, component); the first row uses 2^(P-1) then Ra (§H.1.2.1).
 std::vector<uint32_t> Differences(const std::vector<std::vector<uint16_t>>& planes, const NativeLayout& l,
                                   int precision, int psv, std::array<std::array<uint64_t, 17>, 4>* counts) {
-  const int n = l.samples, w = l.columns;
+  const size_t n = static_cast<size_t>(l.samples);
+  const int w = l.columns;
   std::vector<uint32_t> codes(static_cast<size_t>(l.rows) * w * n);
-  size_t k = 0;
-  for (int y = 0; y < l.rows; ++y) {
+  const DiffRowFn row_fn = SelectDiffRow(psv);
+  for (size_t c = 0; c < n; ++c) {
+    const uint16_t* plane = planes[c].data();
+    uint64_t* cnt = (*counts)[c].data();
     for (int x = 0; x < w; ++x) {
-      for (int c = 0; c < n; ++c) {
-        const uint16_t* row = planes[c].data() + static_cast<size_t>(y) * w;
-        int32_t pred;
-        if (y == 0) {
-          pred = x == 0 ? (1 << (precision - 1)) : row[x - 1];
-        } else if (x == 0) {
-          pred = row[-w];
-        } else {
-          pred = Predict(psv, row[x - 1], row[x - w], row[x - w - 1]);
-        }
-        const uint32_t code = Code(row[x], pred);
-        (*counts)[c][code >> 16]++;
-        codes[k++] = code;
-      }
+      const uint32_t code = Code(plane[x], x == 0 ? (1 << (precision - 1)) : plane[x - 1]);
+      cnt[code >> 16]++;
+      codes[x * n + c] = code;
+    }
+    for (int y = 1; y < l.rows; ++y) {
+      const uint16_t* row = plane + static_cast<size_t>(y) * w;
+      row_fn(row, row - w, w, n, codes.data() + static_cast<size_t>(y) * w * n + c, cnt);
     }
   }
   return codes;
@@ -148,18 +165,39 @@ Status EncodeJpegLossless(const uint8_t* px, size_t size, const NativeLayout& l,
   std::array<HuffmanSpec, 4> specs;
   std::array<HuffmanEncoder, 4> enc;
   for (int c = 0; c < l.samples; ++c) BuildOptimalHuffman(counts[c], &specs[c], &enc[c]);
+  // Exact entropy-coded size from the counts, doubled for the worst case of 0xFF stuffing.
+  uint64_t total_bits = 0;
+  for (int c = 0; c < l.samples; ++c) {
+    for (int sym = 0; sym <= 16; ++sym) total_bits += counts[c][sym] * (enc[c].length[sym] + (sym == 16 ? 0 : sym));
+  }
   out->clear();
-  out->reserve(l.FrameBytes() / 2 + 1024);
   WriteHeaders(out, l, precision, psv, specs);
-  JpegBitWriter bw(out);
-  const int n = l.samples;
-  for (size_t i = 0; i < codes.size(); ++i) {
-    const HuffmanEncoder& e = enc[n == 1 ? 0 : i % n];
-    const uint32_t ssss = codes[i] >> 16;
-    const int extra = ssss == 16 ? 0 : static_cast<int>(ssss);
-    bw.Put((static_cast<uint32_t>(e.code[ssss]) << extra) | (codes[i] & 0xFFFF), e.length[ssss] + extra);
+  const size_t header = out->size();
+  out->resize(header + 2 * (total_bits / 8 + 8) + 2);
+  JpegBitWriter bw(out->data() + header);
+  const size_t n = static_cast<size_t>(l.samples);
+  // Code + extra bits of every symbol, per component, so the loop is one lookup and one Put.
+  std::array<std::array<uint32_t, 17>, 4> prefix{};
+  std::array<std::array<uint8_t, 17>, 4> plen{};
+  for (size_t c = 0; c < n; ++c) {
+    for (int sym = 0; sym <= 16; ++sym) {
+      const int extra = sym == 16 ? 0 : sym;
+      prefix[c][sym] = static_cast<uint32_t>(enc[c].code[sym]) << extra;
+      plen[c][sym] = static_cast<uint8_t>(enc[c].length[sym] + extra);
+    }
+  }
+  if (n == 1) {
+    for (const uint32_t code : codes) bw.Put(prefix[0][code >> 16] | (code & 0xFFFF), plen[0][code >> 16]);
+  } else {
+    for (size_t i = 0; i < codes.size(); i += n) {
+      for (size_t c = 0; c < n; ++c) {
+        const uint32_t code = codes[i + c];
+        bw.Put(prefix[c][code >> 16] | (code & 0xFFFF), plen[c][code >> 16]);
+      }
+    }
   }
   bw.Flush();
+  out->resize(static_cast<size_t>(bw.pos() - out->data()));
   Marker(out, 0xD9);  // EOI
   return Status::Ok();
 }

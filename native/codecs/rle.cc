@@ -59,25 +59,26 @@ bool UnpackSegment(const uint8_t* src, const uint8_t* end, uint8_t* dst, size_t 
 }
 
 // PackBits encode of one row of a byte plane (§G.3.1): replicate runs of 3 or more (2 when no
-// literal is pending), literals of at most 128 bytes.
-void PackRow(const uint8_t* src, size_t n, std::vector<uint8_t>* out) {
+// literal is pending), literals of at most 128 bytes. Writes at most n + ceil(n / 128) bytes.
+uint8_t* PackRow(const uint8_t* src, size_t n, uint8_t* out) {
   size_t i = 0, lit_start = 0;
   auto flush_literal = [&](size_t upto) {
     while (lit_start < upto) {
       const size_t len = std::min<size_t>(128, upto - lit_start);
-      out->push_back(static_cast<uint8_t>(len - 1));
-      out->insert(out->end(), src + lit_start, src + lit_start + len);
+      *out++ = static_cast<uint8_t>(len - 1);
+      std::memcpy(out, src + lit_start, len);
+      out += len;
       lit_start += len;
     }
   };
   while (i < n) {
+    const uint8_t b = src[i];
     size_t run = 1;
-    while (i + run < n && run < 128 && src[i + run] == src[i]) ++run;
-    const bool literal_pending = lit_start < i;
-    if (run >= 3 || (run == 2 && !literal_pending)) {
+    while (i + run < n && run < 128 && src[i + run] == b) ++run;
+    if (run >= 3 || (run == 2 && lit_start == i)) {
       flush_literal(i);
-      out->push_back(static_cast<uint8_t>(257 - run));
-      out->push_back(src[i]);
+      *out++ = static_cast<uint8_t>(257 - run);
+      *out++ = b;
       i += run;
       lit_start = i;
     } else {
@@ -85,6 +86,7 @@ void PackRow(const uint8_t* src, size_t n, std::vector<uint8_t>* out) {
     }
   }
   flush_literal(n);
+  return out;
 }
 
 }  // namespace
@@ -133,23 +135,29 @@ Status EncodeRle(const uint8_t* pixels, size_t size, const NativeLayout& l, std:
   if (size < l.FrameBytes()) return Status::Error(CodecError::kBadDimensions, "pixel data shorter than the frame");
   const size_t bytes = static_cast<size_t>(l.bits_allocated / 8);
   const size_t segments = l.samples * bytes, px = static_cast<size_t>(l.rows) * l.columns;
-  out->assign(kHeaderSize, 0);
-  out->reserve(kHeaderSize + l.FrameBytes() / 2);
+  const size_t row_max = l.columns + (l.columns + 127) / 128;
+  out->assign(kHeaderSize + segments * (row_max * l.rows + 1), 0);
+  uint8_t* o = out->data() + kHeaderSize;
   std::vector<uint8_t> row(l.columns);
   uint32_t header[16] = {static_cast<uint32_t>(segments)};
   for (size_t s = 0; s < segments; ++s) {
-    header[1 + s] = static_cast<uint32_t>(out->size());
+    header[1 + s] = static_cast<uint32_t>(o - out->data());
     const size_t sample = s / bytes, byte_in_sample = bytes - 1 - s % bytes;
     const size_t step = l.planar_configuration == 0 ? l.samples * bytes : bytes;
     const uint8_t* base = pixels + byte_in_sample +
                           (l.planar_configuration == 0 ? sample * bytes : sample * px * bytes);
     for (int y = 0; y < l.rows; ++y) {
       const uint8_t* src = base + static_cast<size_t>(y) * l.columns * step;
-      for (int x = 0; x < l.columns; ++x) row[x] = src[static_cast<size_t>(x) * step];
-      PackRow(row.data(), row.size(), out);
+      if (step == 1) {
+        o = PackRow(src, l.columns, o);
+      } else {
+        for (int x = 0; x < l.columns; ++x) row[x] = src[static_cast<size_t>(x) * step];
+        o = PackRow(row.data(), row.size(), o);
+      }
     }
-    if (out->size() & 1) out->push_back(0);
+    if ((o - out->data()) & 1) *o++ = 0;  // even segment length (§G.5)
   }
+  out->resize(static_cast<size_t>(o - out->data()));
   if (out->size() > 0xFFFFFFFFu) return Status::Error(CodecError::kBadDimensions, "RLE frame above 4 GiB");
   for (int i = 0; i < 16; ++i) {
     for (int b = 0; b < 4; ++b) (*out)[4 * i + b] = static_cast<uint8_t>(header[i] >> (8 * b));

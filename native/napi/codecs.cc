@@ -36,6 +36,8 @@ Napi::Error CodecErrorJs(Napi::Env env, const Status& st) {
 }
 
 Napi::Buffer<uint8_t> HandOver(Napi::Env env, std::vector<uint8_t>&& bytes) {
+  // Encoders size their output for the worst case; give back a large unused tail (one cheap copy).
+  if (bytes.capacity() - bytes.size() > bytes.size() / 4) bytes.shrink_to_fit();
   auto* owned = new std::vector<uint8_t>(std::move(bytes));
   return Napi::Buffer<uint8_t>::New(env, owned->data(), owned->size(),
                                     [](Napi::Env, uint8_t*, std::vector<uint8_t>* v) { delete v; }, owned);
