@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { decodeFrame, encodeFrame, framesFromFragments, CODEC_TRANSFER_SYNTAXES as TS, type FrameInfo } from '../src/codecs/index.js';
+import { decodeFrame, decodeFrames, encodeFrame, framesFromFragments, CODEC_TRANSFER_SYNTAXES as TS, type FrameInfo } from '../src/codecs/index.js';
 import { readPixelFile, type PixelFile } from '../test/native/helpers/dicom-file.js';
 import { writeSecondaryCapture } from '../test/native/helpers/dicom-writer.js';
 import { prng } from '../test/native/helpers/images.js';
@@ -108,7 +108,7 @@ async function benchSet(label: string, nativeFile: string, info: FrameInfo, fram
     const f = readPixelFile(file);
     const enc = framesFromFragments(f.fragments ?? [], f.numberOfFrames, f.basicOffsetTable);
     const seq = await timeOurs(() => sequential(enc, (fr) => decodeFrame(ts, fr, info)));
-    const par = await timeOurs(() => Promise.all(enc.map((fr) => decodeFrame(ts, fr, info))));
+    const par = await timeOurs(() => decodeFrames(ts, enc, info));
     const tiny = tool === 'dcmdjpeg' ? out('tiny-jpll') : out('tiny-rle');
     rows.push({ what: `${label}: ${tool === 'dcmdjpeg' ? 'JPEG Lossless SV1' : 'RLE'} decode`, ours: seq, oursParallel: par, dcmtk: dcmtk(tool, [], file, tiny), mb });
   }

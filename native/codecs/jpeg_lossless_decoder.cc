@@ -184,7 +184,13 @@ void Parser::AllocPlane(JpegComponent* c, bool interleaved) {
   const int mcus_x = (img_->width + hmax_ - 1) / hmax_, mcus_y = (img_->height + vmax_ - 1) / vmax_;
   c->stride = interleaved ? mcus_x * c->h : c->width;
   const int rows = interleaved ? mcus_y * c->v : c->height;
-  c->plane.assign(static_cast<size_t>(c->stride) * rows, 0);
+  c->plane_size = static_cast<size_t>(c->stride) * rows;
+  if (opts_.direct_plane && img_->components.size() == 1 && !interleaved) {
+    c->plane = opts_.direct_plane;
+    return;
+  }
+  c->storage.resize(c->plane_size);
+  c->plane = c->storage.data();
 }
 
 // T.81 §B.2.3 scan header; then the entropy-coded segment.
@@ -226,7 +232,7 @@ Status Parser::Sos(const uint8_t* b, int len) {
   for (int i = 0; i < ns; ++i) {
     JpegComponent* c = s.comps[i];
     if (s.point_transform) {
-      for (uint16_t& v : c->plane) v = static_cast<uint16_t>(v << s.point_transform);
+      for (size_t i = 0; i < c->plane_size; ++i) c->plane[i] = static_cast<uint16_t>(c->plane[i] << s.point_transform);
     }
     done_[c - img_->components.data()] = true;
   }
@@ -243,7 +249,7 @@ void WriteSamples(const JpegLosslessImage& img, const NativeLayout& l, uint8_t* 
     const size_t step = l.planar_configuration == 0 ? n : 1;
     T* dst = l.planar_configuration == 0 ? o + c : o + c * px;
     for (int y = 0; y < l.rows; ++y) {
-      const uint16_t* src = comp.plane.data() + static_cast<size_t>(y) * comp.stride;
+      const uint16_t* src = comp.plane + static_cast<size_t>(y) * comp.stride;
       for (int x = 0; x < l.columns; ++x, dst += step) {
         *dst = static_cast<T>(src[x]);
       }
@@ -260,24 +266,27 @@ Status DecodeJpegLossless(const uint8_t* data, size_t size, const JpegDecodeOpti
 }
 
 Status DecodeJpegLosslessFrame(const uint8_t* data, size_t size, const NativeLayout& layout,
-                               const JpegDecodeOptions& opts, std::vector<uint8_t>* out) {
+                               const JpegDecodeOptions& opts, uint8_t* out, size_t out_size) {
   if (layout.bits_allocated != 8 && layout.bits_allocated != 16) {
     return Err(CodecError::kBadArgument, "JPEG lossless needs BitsAllocated 8 or 16");
   }
   if (layout.rows < 1 || layout.columns < 1 || layout.samples < 1 || layout.samples > 4) {
     return Err(CodecError::kBadArgument, "rows, columns or samples out of range");
   }
+  if (out_size < layout.FrameBytes()) return Err(CodecError::kBadArgument, "output smaller than the frame");
   JpegDecodeOptions o = opts;
   o.expect = &layout;
+  // Little-endian hosts only (x86-64, arm64): a uint16 plane is then the native 16-bit layout.
+  const bool direct = layout.samples == 1 && layout.bits_allocated == 16 && (reinterpret_cast<uintptr_t>(out) & 1) == 0;
+  o.direct_plane = direct ? reinterpret_cast<uint16_t*>(out) : nullptr;
   JpegLosslessImage img;
   Status st = DecodeJpegLossless(data, size, o, &img);
   if (!st.ok()) return st;
-  out->resize(layout.FrameBytes());
-  // Little-endian output: the addon only builds for little-endian hosts (x86-64, arm64).
+  if (direct && img.components[0].plane == o.direct_plane) return Status::Ok();
   if (layout.bits_allocated == 8) {
-    WriteSamples<uint8_t>(img, layout, out->data());
+    WriteSamples<uint8_t>(img, layout, out);
   } else {
-    WriteSamples<uint16_t>(img, layout, out->data());
+    WriteSamples<uint16_t>(img, layout, out);
   }
   return Status::Ok();
 }

@@ -30,7 +30,9 @@ struct JpegComponent {
   int h = 1, v = 1;
   int width = 0, height = 0;  // T.81 §A.1.1: ceil(X * H / Hmax), ceil(Y * V / Vmax)
   int stride = 0;             // padded plane width (whole MCUs in interleaved scans)
-  std::vector<uint16_t> plane;  // reconstructed samples, shifted left by the scan's point transform
+  std::vector<uint16_t> storage;  // owns the plane unless the caller gave one
+  uint16_t* plane = nullptr;       // reconstructed samples, shifted left by the scan's point transform
+  size_t plane_size = 0;
 };
 
 struct JpegLosslessImage {
@@ -45,6 +47,9 @@ struct JpegDecodeOptions {
   bool signed_predictor_workaround = false;
   // When set, the frame header must match it (checked before any allocation).
   const NativeLayout* expect = nullptr;
+  // When set (2-byte aligned, room for the frame), a single-component frame is decoded straight into
+  // it instead of a private plane: the native layout of 16-bit samples on a little-endian host.
+  uint16_t* direct_plane = nullptr;
 };
 
 // Decodes a whole JPEG lossless stream into component planes. Data after EOI is ignored.
@@ -53,8 +58,9 @@ Status DecodeJpegLossless(const uint8_t* data, size_t size, const JpegDecodeOpti
 // Decodes a frame and writes it in the native layout. Samples are written as decoded (P-bit values,
 // no sign extension for signed data whose precision is below bits_allocated), which is what DCMTK's
 // dcmdjpeg writes; our encoder keeps the sign bits by coding signed data with negative values at P = 16.
+// out_size must be at least layout.FrameBytes().
 Status DecodeJpegLosslessFrame(const uint8_t* data, size_t size, const NativeLayout& layout,
-                               const JpegDecodeOptions& opts, std::vector<uint8_t>* out);
+                               const JpegDecodeOptions& opts, uint8_t* out, size_t out_size);
 
 }  // namespace gw
 

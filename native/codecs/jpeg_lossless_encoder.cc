@@ -1,6 +1,7 @@
 #include "codecs/jpeg_lossless_encoder.h"
 
 #include <array>
+#include <cstring>
 
 #include "codecs/jpeg_bit_writer.h"
 #include "codecs/jpeg_huffman.h"
@@ -149,7 +150,7 @@ int ChooseJpegPrecision(const uint8_t* px, const NativeLayout& l) {
   return BitLength(all) > p ? BitLength(all) : p;
 }
 
-Status EncodeJpegLossless(const uint8_t* px, size_t size, const NativeLayout& l, int psv, std::vector<uint8_t>* out) {
+Status EncodeJpegLossless(const uint8_t* px, size_t size, const NativeLayout& l, int psv, ByteBuffer* out) {
   if (l.bits_allocated != 8 && l.bits_allocated != 16) {
     return Status::Error(CodecError::kBadArgument, "JPEG lossless needs BitsAllocated 8 or 16");
   }
@@ -170,11 +171,11 @@ Status EncodeJpegLossless(const uint8_t* px, size_t size, const NativeLayout& l,
   for (int c = 0; c < l.samples; ++c) {
     for (int sym = 0; sym <= 16; ++sym) total_bits += counts[c][sym] * (enc[c].length[sym] + (sym == 16 ? 0 : sym));
   }
-  out->clear();
-  WriteHeaders(out, l, precision, psv, specs);
-  const size_t header = out->size();
-  out->resize(header + 2 * (total_bits / 8 + 8) + 2);
-  JpegBitWriter bw(out->data() + header);
+  std::vector<uint8_t> headers;
+  WriteHeaders(&headers, l, precision, psv, specs);
+  out->Allocate(headers.size() + 2 * (total_bits / 8 + 8) + 2);
+  std::memcpy(out->data(), headers.data(), headers.size());
+  JpegBitWriter bw(out->data() + headers.size());
   const size_t n = static_cast<size_t>(l.samples);
   // Code + extra bits of every symbol, per component, so the loop is one lookup and one Put.
   std::array<std::array<uint32_t, 17>, 4> prefix{};
@@ -197,8 +198,10 @@ Status EncodeJpegLossless(const uint8_t* px, size_t size, const NativeLayout& l,
     }
   }
   bw.Flush();
-  out->resize(static_cast<size_t>(bw.pos() - out->data()));
-  Marker(out, 0xD9);  // EOI
+  uint8_t* end = bw.pos();
+  *end++ = 0xFF;  // EOI
+  *end++ = 0xD9;
+  out->set_size(static_cast<size_t>(end - out->data()));
   return Status::Ok();
 }
 

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "codecs/byte_buffer.h"
 #include "codecs/codec_error.h"
 #include "codecs/jpeg_lossless_decoder.h"  // NativeLayout
 
@@ -20,7 +21,7 @@ int ChooseJpegPrecision(const uint8_t* pixels, const NativeLayout& layout);
 
 // Encodes one frame given in the native layout with selection value `predictor` (1..7, Table H.1).
 Status EncodeJpegLossless(const uint8_t* pixels, size_t size, const NativeLayout& layout, int predictor,
-                          std::vector<uint8_t>* out);
+                          ByteBuffer* out);
 
 }  // namespace gw
 

@@ -147,7 +147,7 @@ bool McuRowGeneral(const ScanSpec& s, JpegBitReader* br, int mcu_y, int mcus_x, 
       const int stride = comp->stride;
       for (int v = 0; v < comp->v; ++v) {
         const int y = mcu_y * comp->v + v;
-        uint16_t* row = comp->plane.data() + static_cast<size_t>(y) * stride;
+        uint16_t* row = comp->plane + static_cast<size_t>(y) * stride;
         for (int h = 0; h < comp->h; ++h) {
           const int x = mx * comp->h + h;
           int32_t pred;
@@ -194,7 +194,7 @@ Status DecodeLosslessScan(const ScanSpec& s, const uint8_t** pos, const uint8_t*
     if (g.simple) {
       for (int c = 0; c < s.count; ++c) {
         JpegComponent* comp = s.comps[c];
-        rows[c].cur = comp->plane.data() + static_cast<size_t>(my) * comp->stride;
+        rows[c].cur = comp->plane + static_cast<size_t>(my) * comp->stride;
         rows[c].prev = rows[c].cur - comp->stride;
         rows[c].table = s.tables[c];
       }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 
 namespace gw {
 namespace {
@@ -24,39 +25,36 @@ Status CheckLayout(const NativeLayout& l) {
   return Status::Ok();
 }
 
-// PackBits decode of one segment (§G.3.2) into every `step`-th byte of dst, `count` bytes in all.
-// Returns false when the segment ends before `count` bytes; a run past `count` is cut short.
-bool UnpackSegment(const uint8_t* src, const uint8_t* end, uint8_t* dst, size_t count, size_t step) {
+// PackBits decode of one segment (§G.3.2) into dst[0, count). Returns false when the segment ends
+// before `count` bytes; a run past `count` is cut short (the expected length wins over padding).
+bool UnpackSegment(const uint8_t* src, const uint8_t* end, uint8_t* dst, size_t count) {
   size_t n = 0;
   while (n < count) {
     if (src >= end) return false;
     const int8_t h = static_cast<int8_t>(*src++);
     if (h >= 0) {
-      size_t len = static_cast<size_t>(h) + 1;
+      const size_t len = static_cast<size_t>(h) + 1;
       if (static_cast<size_t>(end - src) < len) return false;
-      if (len > count - n) len = count - n;
-      if (step == 1) {
-        std::memcpy(dst + n, src, len);
-      } else {
-        for (size_t i = 0; i < len; ++i) dst[(n + i) * step] = src[i];
-      }
-      src += static_cast<size_t>(h) + 1;
-      n += len;
+      const size_t keep = std::min(len, count - n);
+      std::memcpy(dst + n, src, keep);
+      src += len;
+      n += keep;
     } else if (h != -128) {
       if (src >= end) return false;
-      size_t len = static_cast<size_t>(1 - h);
-      if (len > count - n) len = count - n;
-      const uint8_t b = *src++;
-      if (step == 1) {
-        std::memset(dst + n, b, len);
-      } else {
-        for (size_t i = 0; i < len; ++i) dst[(n + i) * step] = b;
-      }
-      n += len;
+      const size_t keep = std::min(static_cast<size_t>(1 - h), count - n);
+      std::memset(dst + n, *src++, keep);
+      n += keep;
     }  // -128: no operation
   }
   return true;
 }
+
+inline uint64_t Load64(const uint8_t* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+inline bool HasZeroByte(uint64_t x) { return ((x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull) != 0; }
 
 // PackBits encode of one row of a byte plane (§G.3.1): replicate runs of 3 or more (2 when no
 // literal is pending), literals of at most 128 bytes. Writes at most n + ceil(n / 128) bytes.
@@ -72,8 +70,15 @@ uint8_t* PackRow(const uint8_t* src, size_t n, uint8_t* out) {
     }
   };
   while (i < n) {
+    // Eight positions without two equal neighbours cannot start a run: they join the literal.
+    if (i + 9 <= n && !HasZeroByte(Load64(src + i) ^ Load64(src + i + 1))) {
+      i += 8;
+      continue;
+    }
     const uint8_t b = src[i];
     size_t run = 1;
+    const uint64_t splat = 0x0101010101010101ull * b;
+    while (i + run + 8 <= n && run + 8 <= 128 && Load64(src + i + run) == splat) run += 8;
     while (i + run < n && run < 128 && src[i + run] == b) ++run;
     if (run >= 3 || (run == 2 && lit_start == i)) {
       flush_literal(i);
@@ -89,9 +94,47 @@ uint8_t* PackRow(const uint8_t* src, size_t n, uint8_t* out) {
   return out;
 }
 
+// Byte planes (MSB first, `bytes` per sample) → little-endian samples, `step` samples apart.
+void CombinePlanes(const uint8_t* planes, size_t px, size_t bytes, uint8_t* dst, size_t step) {
+  if (bytes == 2 && step == 1) {
+    const uint8_t* hi = planes;
+    const uint8_t* lo = planes + px;
+    for (size_t i = 0; i < px; ++i) {
+      dst[2 * i] = lo[i];
+      dst[2 * i + 1] = hi[i];
+    }
+    return;
+  }
+  for (size_t k = 0; k < bytes; ++k) {
+    const uint8_t* plane = planes + k * px;
+    uint8_t* d = dst + (bytes - 1 - k);
+    const size_t stride = step * bytes;
+    for (size_t i = 0; i < px; ++i) d[i * stride] = plane[i];
+  }
+}
+
+// Samples `step` apart → byte planes, MSB plane first (the inverse of CombinePlanes).
+void SplitPlanes(const uint8_t* src, size_t px, size_t bytes, size_t step, uint8_t* planes) {
+  if (bytes == 2 && step == 1) {
+    uint8_t* hi = planes;
+    uint8_t* lo = planes + px;
+    for (size_t i = 0; i < px; ++i) {
+      lo[i] = src[2 * i];
+      hi[i] = src[2 * i + 1];
+    }
+    return;
+  }
+  for (size_t k = 0; k < bytes; ++k) {
+    uint8_t* plane = planes + k * px;
+    const uint8_t* s = src + (bytes - 1 - k);
+    const size_t stride = step * bytes;
+    for (size_t i = 0; i < px; ++i) plane[i] = s[i * stride];
+  }
+}
+
 }  // namespace
 
-Status DecodeRle(const uint8_t* data, size_t size, const NativeLayout& l, std::vector<uint8_t>* out) {
+Status DecodeRle(const uint8_t* data, size_t size, const NativeLayout& l, uint8_t* out, size_t out_size) {
   Status st = CheckLayout(l);
   if (!st.ok()) return st;
   if (size < kHeaderSize) return Status::Error(CodecError::kTruncated, "RLE header truncated");
@@ -108,59 +151,60 @@ Status DecodeRle(const uint8_t* data, size_t size, const NativeLayout& l, std::v
     }
   }
   const size_t px = static_cast<size_t>(l.rows) * l.columns;
-  out->resize(l.FrameBytes());
+  if (out_size < l.FrameBytes()) return Status::Error(CodecError::kBadArgument, "output smaller than the frame");
+  // One segment per byte plane, decoded contiguously (memcpy/memset runs), then combined into samples.
+  const bool direct = segments == 1;
+  std::unique_ptr<uint8_t[]> scratch(direct ? nullptr : new uint8_t[segments * px]);
   for (uint32_t s = 0; s < segments; ++s) {
     // The next offset ends a segment only when it lies after it; otherwise the frame's end does.
     const size_t end = s + 1 < segments && offsets[s + 1] > offsets[s] ? offsets[s + 1] : size;
-    const size_t sample = s / bytes, byte_in_sample = bytes - 1 - s % bytes;  // MSB segment first (§G.2)
-    uint8_t* dst;
-    size_t step;
-    if (l.planar_configuration == 0) {
-      dst = out->data() + sample * bytes + byte_in_sample;
-      step = l.samples * bytes;
-    } else {
-      dst = out->data() + sample * px * bytes + byte_in_sample;
-      step = bytes;
-    }
-    if (!UnpackSegment(data + offsets[s], data + end, dst, px, step)) {
+    uint8_t* dst = direct ? out : scratch.get() + s * px;
+    if (!UnpackSegment(data + offsets[s], data + end, dst, px)) {
       return Status::Error(CodecError::kTruncated, "RLE segment ends before the image is complete");
+    }
+  }
+  if (direct) return Status::Ok();
+  for (int sample = 0; sample < l.samples; ++sample) {
+    const uint8_t* planes = scratch.get() + static_cast<size_t>(sample) * bytes * px;
+    if (l.planar_configuration == 0) {
+      CombinePlanes(planes, px, bytes, out + sample * bytes, l.samples);
+    } else {
+      CombinePlanes(planes, px, bytes, out + sample * px * bytes, 1);
     }
   }
   return Status::Ok();
 }
 
-Status EncodeRle(const uint8_t* pixels, size_t size, const NativeLayout& l, std::vector<uint8_t>* out) {
+Status EncodeRle(const uint8_t* pixels, size_t size, const NativeLayout& l, ByteBuffer* out) {
   Status st = CheckLayout(l);
   if (!st.ok()) return st;
   if (size < l.FrameBytes()) return Status::Error(CodecError::kBadDimensions, "pixel data shorter than the frame");
   const size_t bytes = static_cast<size_t>(l.bits_allocated / 8);
   const size_t segments = l.samples * bytes, px = static_cast<size_t>(l.rows) * l.columns;
   const size_t row_max = l.columns + (l.columns + 127) / 128;
-  out->assign(kHeaderSize + segments * (row_max * l.rows + 1), 0);
+  out->Allocate(kHeaderSize + segments * (row_max * l.rows + 1));
   uint8_t* o = out->data() + kHeaderSize;
-  std::vector<uint8_t> row(l.columns);
+  // Byte planes of the whole frame, MSB first per sample (PS3.5 §G.2), unless it is one plane already.
+  std::unique_ptr<uint8_t[]> planes(segments == 1 ? nullptr : new uint8_t[segments * px]);
+  for (int sample = 0; segments > 1 && sample < l.samples; ++sample) {
+    uint8_t* dst = planes.get() + static_cast<size_t>(sample) * bytes * px;
+    if (l.planar_configuration == 0) {
+      SplitPlanes(pixels + sample * bytes, px, bytes, l.samples, dst);
+    } else {
+      SplitPlanes(pixels + sample * px * bytes, px, bytes, 1, dst);
+    }
+  }
   uint32_t header[16] = {static_cast<uint32_t>(segments)};
   for (size_t s = 0; s < segments; ++s) {
     header[1 + s] = static_cast<uint32_t>(o - out->data());
-    const size_t sample = s / bytes, byte_in_sample = bytes - 1 - s % bytes;
-    const size_t step = l.planar_configuration == 0 ? l.samples * bytes : bytes;
-    const uint8_t* base = pixels + byte_in_sample +
-                          (l.planar_configuration == 0 ? sample * bytes : sample * px * bytes);
-    for (int y = 0; y < l.rows; ++y) {
-      const uint8_t* src = base + static_cast<size_t>(y) * l.columns * step;
-      if (step == 1) {
-        o = PackRow(src, l.columns, o);
-      } else {
-        for (int x = 0; x < l.columns; ++x) row[x] = src[static_cast<size_t>(x) * step];
-        o = PackRow(row.data(), row.size(), o);
-      }
-    }
+    const uint8_t* plane = segments == 1 ? pixels : planes.get() + s * px;
+    for (int y = 0; y < l.rows; ++y) o = PackRow(plane + static_cast<size_t>(y) * l.columns, l.columns, o);
     if ((o - out->data()) & 1) *o++ = 0;  // even segment length (§G.5)
   }
-  out->resize(static_cast<size_t>(o - out->data()));
+  out->set_size(static_cast<size_t>(o - out->data()));
   if (out->size() > 0xFFFFFFFFu) return Status::Error(CodecError::kBadDimensions, "RLE frame above 4 GiB");
   for (int i = 0; i < 16; ++i) {
-    for (int b = 0; b < 4; ++b) (*out)[4 * i + b] = static_cast<uint8_t>(header[i] >> (8 * b));
+    for (int b = 0; b < 4; ++b) out->data()[4 * i + b] = static_cast<uint8_t>(header[i] >> (8 * b));
   }
   return Status::Ok();
 }

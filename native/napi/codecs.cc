@@ -36,11 +36,16 @@ Napi::Error CodecErrorJs(Napi::Env env, const Status& st) {
 }
 
 Napi::Buffer<uint8_t> HandOver(Napi::Env env, std::vector<uint8_t>&& bytes) {
-  // Encoders size their output for the worst case; give back a large unused tail (one cheap copy).
-  if (bytes.capacity() - bytes.size() > bytes.size() / 4) bytes.shrink_to_fit();
   auto* owned = new std::vector<uint8_t>(std::move(bytes));
   return Napi::Buffer<uint8_t>::New(env, owned->data(), owned->size(),
                                     [](Napi::Env, uint8_t*, std::vector<uint8_t>* v) { delete v; }, owned);
+}
+
+// Encoders size their output for the worst case; a large unused tail is given back first (one copy).
+Napi::Buffer<uint8_t> HandOver(Napi::Env env, ByteBuffer* bytes) {
+  bytes->ShrinkIfSparse();
+  const size_t size = bytes->size();
+  return Napi::Buffer<uint8_t>::New(env, bytes->Release(), size, [](Napi::Env, uint8_t* p) { delete[] p; });
 }
 
 class CodecWorker : public Napi::AsyncWorker {
@@ -49,6 +54,12 @@ class CodecWorker : public Napi::AsyncWorker {
       : Napi::AsyncWorker(env, "pacsgate:codec"), deferred_(Napi::Promise::Deferred::New(env)),
         encode_(encode), kind_(kind), layout_(layout) {}
 
+  // Decoders write into this caller-owned Buffer (kept referenced until OnOK) and resolve with it.
+  void SetTarget(const Napi::Buffer<uint8_t>& b) {
+    refs_.push_back(Napi::Persistent(b.As<Napi::Object>()));
+    target_ = b.Data();
+    target_size_ = b.Length();
+  }
   void AddInput(const Napi::Buffer<uint8_t>& b) {
     refs_.push_back(Napi::Persistent(b.As<Napi::Object>()));
     inputs_.emplace_back(b.Data(), b.Length());
@@ -73,19 +84,26 @@ class CodecWorker : public Napi::AsyncWorker {
     }
     if (kind_ == kJpegLossless) {
       status_ = encode_ ? EncodeJpegLossless(data, size, layout_, predictor_, &out_)
-                        : DecodeJpegLosslessFrame(data, size, layout_, opts_, &out_);
+                        : DecodeJpegLosslessFrame(data, size, layout_, opts_, target_, target_size_);
     } else {
-      status_ = encode_ ? EncodeRle(data, size, layout_, &out_) : DecodeRle(data, size, layout_, &out_);
+      status_ = encode_ ? EncodeRle(data, size, layout_, &out_) : DecodeRle(data, size, layout_, target_, target_size_);
     }
   }
   void OnOK() override {
     Napi::Env env = Env();
-    refs_.clear();
     if (!status_.ok()) {
+      refs_.clear();
       deferred_.Reject(CodecErrorJs(env, status_).Value());
       return;
     }
-    deferred_.Resolve(HandOver(env, std::move(out_)));
+    if (encode_) {
+      refs_.clear();
+      deferred_.Resolve(HandOver(env, &out_));
+      return;
+    }
+    Napi::Value target = refs_.front().Value();  // the target Buffer was referenced first
+    refs_.clear();
+    deferred_.Resolve(target);
   }
   void OnError(const Napi::Error& e) override {
     refs_.clear();
@@ -101,21 +119,25 @@ class CodecWorker : public Napi::AsyncWorker {
   JpegDecodeOptions opts_;
   std::vector<Napi::ObjectReference> refs_;
   std::vector<std::pair<const uint8_t*, size_t>> inputs_;
-  std::vector<uint8_t> out_;
+  ByteBuffer out_;
+  uint8_t* target_ = nullptr;
+  size_t target_size_ = 0;
   Status status_;
 };
 
 }  // namespace
 
-// codecDecode(kind, fragments: Buffer[], layout, workaround: boolean): Promise<Buffer>
+// codecDecode(kind, fragments: Buffer[], layout, workaround: boolean, target: Buffer): Promise<Buffer>
+// Resolves with `target` (which must hold at least one frame; TS sizes it).
 Napi::Value CodecDecodeJs(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 4 || !info[0].IsNumber() || !info[1].IsArray() || !info[2].IsObject()) {
-    Napi::TypeError::New(env, "codecDecode(kind, fragments, layout, workaround)").ThrowAsJavaScriptException();
+  if (info.Length() < 5 || !info[0].IsNumber() || !info[1].IsArray() || !info[2].IsObject() || !info[4].IsBuffer()) {
+    Napi::TypeError::New(env, "codecDecode(kind, fragments, layout, workaround, target)").ThrowAsJavaScriptException();
     return env.Undefined();
   }
   Napi::Array frags = info[1].As<Napi::Array>();
   auto* w = new CodecWorker(env, false, info[0].As<Napi::Number>().Int32Value(), LayoutFrom(info[2].As<Napi::Object>()));
+  w->SetTarget(info[4].As<Napi::Buffer<uint8_t>>());
   for (uint32_t i = 0; i < frags.Length(); ++i) {
     Napi::Value v = frags.Get(i);
     if (!v.IsBuffer()) {

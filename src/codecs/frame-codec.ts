@@ -14,6 +14,11 @@ export interface DecodeOptions {
    * DCMTK's `+w6`). Off by default: the standard decode is correct for every conforming stream.
    */
   signedPredictorWorkaround?: boolean;
+  /**
+   * Decode into this Buffer (exactly one frame long, e.g. a slice of the whole Pixel Data) instead of
+   * a new one; the promise then resolves with it.
+   */
+  target?: Buffer;
 }
 
 export interface EncodeOptions {
@@ -74,9 +79,15 @@ export function decodeFrame(ts: string, frame: Buffer | Buffer[], info: FrameInf
   const kind = codecKindOf(ts);
   checkFrameInfo(fn, kind, info);
   const fragments = checkBuffers(fn, frame);
+  const size = frameBytes(info);
+  if (opts.target !== undefined && (!Buffer.isBuffer(opts.target) || opts.target.length !== size)) {
+    throw new GatewayError(ERROR_CODES.ARGUMENT, `${fn} opts.target: expected a Buffer of ${size} bytes, found ${Buffer.isBuffer(opts.target) ? `${opts.target.length} bytes` : describe(opts.target)}`);
+  }
+  // Not zero-filled: the decoder writes every byte or rejects.
+  const target = opts.target ?? Buffer.allocUnsafeSlow(size);
   const callSite = new Error();
   return codecAddon
-    .codecDecode(kind, fragments, toLayout(info), opts.signedPredictorWorkaround === true)
+    .codecDecode(kind, fragments, toLayout(info), opts.signedPredictorWorkaround === true, target)
     .catch((err: unknown) => {
       throw nativeError(fn, err, callSite);
     });
@@ -108,11 +119,25 @@ export function encodeFrame(ts: string, pixels: Buffer, info: FrameInfo, opts: E
 }
 
 /**
- * Decodes every frame of an instance in parallel (one AsyncWorker per frame on the libuv pool) and
- * returns them in order. Rejects with the first frame's error.
+ * Decodes every frame of an instance in parallel (one AsyncWorker per frame on the libuv pool) into one
+ * contiguous native Pixel Data buffer; returns it and the per-frame views, in order. Rejects with the
+ * first frame's error.
  */
-export function decodeFrames(ts: string, frames: Array<Buffer | Buffer[]>, info: FrameInfo, opts: DecodeOptions = {}): Promise<Buffer[]> {
-  return Promise.all(frames.map((f) => decodeFrame(ts, f, info, opts)));
+export async function decodeFrames(
+  ts: string,
+  frames: Array<Buffer | Buffer[]>,
+  info: FrameInfo,
+  opts: Omit<DecodeOptions, 'target'> = {},
+): Promise<{ pixelData: Buffer; frames: Buffer[] }> {
+  const fn = 'decodeFrames';
+  checkTs(fn, ts);
+  checkFrameInfo(fn, codecKindOf(ts), info);
+  if (!Array.isArray(frames)) throw new GatewayError(ERROR_CODES.ARGUMENT, `${fn} frames: expected an array, found ${describe(frames)}`);
+  const size = frameBytes(info);
+  const pixelData = Buffer.allocUnsafeSlow(size * frames.length);
+  const views = frames.map((_, i) => pixelData.subarray(i * size, (i + 1) * size));
+  await Promise.all(frames.map((f, i) => decodeFrame(ts, f, info, { ...opts, target: views[i] })));
+  return { pixelData, frames: views };
 }
 
 /**

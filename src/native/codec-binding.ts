@@ -34,7 +34,8 @@ export interface JpegComponents {
 }
 
 interface CodecAddon {
-  codecDecode(kind: CodecKind, fragments: Buffer[], layout: NativeFrameLayout, workaround: boolean): Promise<Buffer>;
+  /** Decodes into `target` (one frame long) and resolves with it. */
+  codecDecode(kind: CodecKind, fragments: Buffer[], layout: NativeFrameLayout, workaround: boolean, target: Buffer): Promise<Buffer>;
   codecEncode(kind: CodecKind, pixels: Buffer, layout: NativeFrameLayout, predictor: number): Promise<Buffer>;
   jpegComponents(stream: Buffer): JpegComponents;
 }

@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <memory>
+#include <algorithm>
 #include <random>
 #include <sstream>
 #include <string>
@@ -31,11 +33,22 @@ std::vector<uint8_t> ReadFile(const std::string& p) {
 }
 
 gw::Status Decode(bool rle, const std::vector<uint8_t>& in, const gw::NativeLayout& l, std::vector<uint8_t>* out) {
-  // Exact-size heap copy: any read past the end is a heap-buffer-overflow for ASan.
-  std::vector<uint8_t> exact(in.begin(), in.end());
-  exact.shrink_to_fit();
-  if (rle) return gw::DecodeRle(exact.data(), exact.size(), l, out);
-  return gw::DecodeJpegLosslessFrame(exact.data(), exact.size(), l, gw::JpegDecodeOptions(), out);
+  // Exact-size heap copies of input and output: any access past either end is a heap-buffer-overflow.
+  std::unique_ptr<uint8_t[]> exact(new uint8_t[in.size() + 1]);
+  std::copy(in.begin(), in.end(), exact.get());
+  std::unique_ptr<uint8_t[]> target(new uint8_t[l.FrameBytes()]);
+  const gw::Status st = rle ? gw::DecodeRle(exact.get(), in.size(), l, target.get(), l.FrameBytes())
+                            : gw::DecodeJpegLosslessFrame(exact.get(), in.size(), l, gw::JpegDecodeOptions(),
+                                                          target.get(), l.FrameBytes());
+  if (st.ok()) out->assign(target.get(), target.get() + l.FrameBytes());
+  return st;
+}
+
+gw::Status Encode(bool rle, const std::vector<uint8_t>& px, const gw::NativeLayout& l, int p, std::vector<uint8_t>* out) {
+  gw::ByteBuffer b;
+  const gw::Status st = rle ? gw::EncodeRle(px.data(), px.size(), l, &b) : gw::EncodeJpegLossless(px.data(), px.size(), l, p, &b);
+  if (st.ok()) out->assign(b.data(), b.data() + b.size());
+  return st;
 }
 
 void Corrupt(bool rle, const std::vector<uint8_t>& valid, const gw::NativeLayout& l, std::mt19937* rng) {
@@ -66,8 +79,7 @@ void RoundTrip(bool rle, const std::vector<uint8_t>& pixels, const gw::NativeLay
   std::vector<uint8_t> enc, dec;
   const int last = rle || l.FrameBytes() > (1u << 20) ? 1 : 7;  // every predictor on frames up to 1 MiB
   for (int p = 1; p <= last; ++p) {
-    gw::Status st = rle ? gw::EncodeRle(pixels.data(), pixels.size(), l, &enc)
-                        : gw::EncodeJpegLossless(pixels.data(), pixels.size(), l, p, &enc);
+    gw::Status st = Encode(rle, pixels, l, p, &enc);
     if (!st.ok()) return Fail(name + ": encode: " + st.message);
     st = Decode(rle, enc, l, &dec);
     if (!st.ok()) return Fail(name + ": decode of our encode: " + st.message);
@@ -125,7 +137,7 @@ void Generated(std::mt19937* rng) {
         RoundTrip(false, px, l, name);
         RoundTrip(true, px, l, name);
         std::vector<uint8_t> enc;
-        gw::EncodeJpegLossless(px.data(), px.size(), l, 1, &enc);
+        Encode(false, px, l, 1, &enc);
         Corrupt(false, enc, l, rng);
       }
     }
