@@ -54,7 +54,7 @@ inline uint64_t Load64(const uint8_t* p) {
   std::memcpy(&v, p, 8);
   return v;
 }
-inline bool HasZeroByte(uint64_t x) { return ((x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull) != 0; }
+constexpr uint64_t kLow7 = 0x7F7F7F7F7F7F7F7Full;
 
 // PackBits encode of one row of a byte plane (§G.3.1): replicate runs of 3 or more (2 when no
 // literal is pending), literals of at most 128 bytes. Writes at most n + ceil(n / 128) bytes.
@@ -70,16 +70,29 @@ uint8_t* PackRow(const uint8_t* src, size_t n, uint8_t* out) {
     }
   };
   while (i < n) {
-    // Eight positions without two equal neighbours cannot start a run: they join the literal.
-    if (i + 9 <= n && !HasZeroByte(Load64(src + i) ^ Load64(src + i + 1))) {
-      i += 8;
-      continue;
+    if (i + 9 <= n) {
+      // Jump to the first k with src[i+k] == src[i+k+1] (bytes in between join the literal);
+      // exact zero-byte flags of the XOR of the row with itself shifted by one (little-endian).
+      const uint64_t x = Load64(src + i) ^ Load64(src + i + 1);
+      const uint64_t zero = ~(((x & kLow7) + kLow7) | x | kLow7);
+      if (zero == 0) {
+        i += 8;
+        continue;
+      }
+      i += static_cast<size_t>(__builtin_ctzll(zero)) >> 3;
     }
     const uint8_t b = src[i];
     size_t run = 1;
-    const uint64_t splat = 0x0101010101010101ull * b;
-    while (i + run + 8 <= n && run + 8 <= 128 && Load64(src + i + run) == splat) run += 8;
+    while (i + run + 8 <= n && run < 128) {
+      const uint64_t d = Load64(src + i + run) ^ (0x0101010101010101ull * b);
+      if (d) {
+        run += static_cast<size_t>(__builtin_ctzll(d)) >> 3;
+        break;
+      }
+      run += 8;
+    }
     while (i + run < n && run < 128 && src[i + run] == b) ++run;
+    if (run > 128) run = 128;
     if (run >= 3 || (run == 2 && lit_start == i)) {
       flush_literal(i);
       *out++ = static_cast<uint8_t>(257 - run);
