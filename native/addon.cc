@@ -2,6 +2,7 @@
 #include <napi.h>
 
 #include "napi/byteswap.h"
+#include "napi/codecs.h"
 #include "napi/sd_notify.h"
 
 namespace gw {
@@ -9,6 +10,9 @@ namespace gw {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("swapBytes", Napi::Function::New(env, SwapBytesJs, "swapBytes"));
   exports.Set("sdNotify", Napi::Function::New(env, SdNotifyJs, "sdNotify"));
+  exports.Set("codecDecode", Napi::Function::New(env, CodecDecodeJs, "codecDecode"));
+  exports.Set("codecEncode", Napi::Function::New(env, CodecEncodeJs, "codecEncode"));
+  exports.Set("jpegComponents", Napi::Function::New(env, JpegComponentsJs, "jpegComponents"));
   return exports;
 }
 
