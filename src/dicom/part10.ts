@@ -21,8 +21,9 @@ class MetaFound {
 }
 
 /**
- * @throws DicomParseError GW_ERR_DICOM_META when the file has no meta group or it lacks the SOP UIDs,
- *   and the reader's codes for a malformed head.
+ * `sopClassUid` / `sopInstanceUid` are '' when the meta group lacks (0002,0002) / (0002,0003).
+ * @throws DicomParseError GW_ERR_DICOM_META when the file has no dataset after its meta group, and the
+ *   reader's codes for a malformed head.
  */
 export async function readPart10Info(path: string): Promise<Part10Info> {
   const fh = await open(path, 'r');
@@ -45,11 +46,10 @@ export async function readPart10Info(path: string): Promise<Part10Info> {
       meta = e.meta;
     }
     if (!meta) throw new DicomParseError(ERROR_CODES.DICOM_META, `${path}: no dataset after the file meta group`, pos);
+    // Some real files lack the Media Storage SOP UIDs: '' then, and callers that need them decide.
     const uid = (tag: number): string => {
       const v = meta!.elements.get(tag);
-      const s = v ? uidValue(v) : '';
-      if (!s) throw new DicomParseError(ERROR_CODES.DICOM_META, `${path}: file meta lacks (0002,${(tag & 0xffff).toString(16).padStart(4, '0')})`, 0);
-      return s;
+      return v ? uidValue(v) : '';
     };
     return { path, size, transferSyntax: meta.transferSyntax, sopClassUid: uid(0x00020002), sopInstanceUid: uid(0x00020003), datasetOffset: meta.datasetOffset };
   } finally {

@@ -1,11 +1,12 @@
 // Forward layer: the dataset byte stream for a destination in the transfer syntax it accepted.
 // Same syntax: the stored bytes as they are (byte-identical). Native ↔ native and Deflated → native:
-// DatasetReader + TransferSyntaxConverter, chunk by chunk (bounded memory). Compressed → native needs
-// the codecs (see canTranscode).
+// DatasetReader + TransferSyntaxConverter, chunk by chunk (bounded memory). JPEG Lossless and RLE →
+// native LE: the codecs' streaming decoder, frame by frame. Never lossy.
 import { DatasetReader } from '../dicom/reader.js';
 import { TransferSyntaxConverter, isNativeSyntax } from '../dicom/convert.js';
 import { DEFLATED_EXPLICIT_VR_LE, EXPLICIT_VR_LE, IMPLICIT_VR_LE } from '../dicom/encoding.js';
 import { GatewayError, ERROR_CODES } from '../errors.js';
+import { canDecodeTo, decodeDataset } from '../codecs/dataset-transcoder.js';
 
 /** Syntaxes we can turn into a native one without pixel codecs. */
 function decodableWithoutCodecs(ts: string): boolean {
@@ -14,7 +15,7 @@ function decodableWithoutCodecs(ts: string): boolean {
 
 export function canTranscode(from: string, to: string): boolean {
   if (from === to) return true;
-  return isNativeSyntax(to) && decodableWithoutCodecs(from);
+  return (isNativeSyntax(to) && decodableWithoutCodecs(from)) || canDecodeTo(from, to);
 }
 
 /** Fallback order when the destination does not take the received syntax (issue #4). */
@@ -27,6 +28,10 @@ export const FALLBACK_SYNTAXES: readonly string[] = [EXPLICIT_VR_LE, IMPLICIT_VR
 export async function* transcodeStream(source: AsyncIterable<Buffer>, from: string, to: string): AsyncGenerator<Buffer> {
   if (from === to) {
     yield* source;
+    return;
+  }
+  if (canDecodeTo(from, to)) {
+    yield* decodeDataset(source, from, to);
     return;
   }
   if (!canTranscode(from, to)) {

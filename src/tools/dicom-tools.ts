@@ -67,7 +67,9 @@ export async function sendCommand(args: ParsedArgs): Promise<number> {
   let failed = 0;
   for (const f of await collectFiles(args.positional.slice(1))) {
     try {
-      files.push(await readPart10Info(f));
+      const info = await readPart10Info(f);
+      if (!info.sopClassUid || !info.sopInstanceUid) throw new Error('file meta lacks the Media Storage SOP Class or Instance UID');
+      files.push(info);
     } catch (err) {
       failed++;
       process.stderr.write(`skip ${f}: ${(err as Error).message}\n`);

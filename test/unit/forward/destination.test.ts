@@ -163,3 +163,19 @@ test('a SOP class the PACS does not accept is dead-lettered with the reason', as
   assert.equal(pacs.received.length, 1);
   await spool.close();
 });
+
+test('JPEG Lossless and RLE input is decoded on the way out when the PACS takes only native syntaxes', async () => {
+  const { spool } = await spoolWith(['pylibjpeg-data/ds/JPEGLosslessSV1/SC_rgb_jpeg_gdcm.dcm', 'pylibjpeg-data/ds/RLELossless/MR_small_RLE.dcm']);
+  const pacs = fakePacs({ accept: (_a, ts) => ts === '1.2.840.10008.1.2' });
+  const d = new Destination(cfg(), { spool, connect: pacs.connect, log, ...fast });
+  d.start();
+  await until(() => pacs.received.length === 2);
+  await d.stop();
+  assert.deepEqual(pacs.received.map((r) => r.ts), ['1.2.840.10008.1.2', '1.2.840.10008.1.2']);
+  const twin = readFileSync(path.join(TESTDATA, 'pylibjpeg-data/ds/LittleEndianExplicit/SC_rgb.dcm'));
+  assert.ok((await pixelData(pacs.received[0].bytes, '1.2.840.10008.1.2')).equals(await pixelData(twin)), 'JPEG decode equals the uncompressed twin');
+  const mr = readFileSync(path.join(TESTDATA, 'pydicom/MR_small.dcm'));
+  assert.ok((await pixelData(pacs.received[1].bytes, '1.2.840.10008.1.2')).equals(await pixelData(mr)), 'RLE decode equals the uncompressed twin');
+  assert.equal(d.forwarded, 2);
+  await spool.close();
+});
