@@ -3,6 +3,7 @@
 import { loadConfig } from './config/load.js';
 import { createLogger, type RootLogger } from './log.js';
 import { VERSION } from './version.js';
+import { createSystemdNotifier } from './system/systemd.js';
 import type { Config } from './config/types.js';
 
 export interface DaemonOptions {
@@ -28,12 +29,16 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
   const log = root.logger;
   log.info({ version: VERSION, node: process.version, settings: settingsSummary(cfg) }, 'starting');
 
+  const systemd = createSystemdNotifier(process.env, log.child({ mod: 'systemd' }));
+  let stopWatchdog = (): void => {};
   let stopping = false;
   const keepAlive = setInterval(() => {}, 1 << 30);
   const shutdown = (signal: string): void => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'stopping');
+    systemd.stopping();
+    stopWatchdog();
     clearInterval(keepAlive);
     log.info('stopped');
     root.flush();
@@ -42,4 +47,6 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
   log.info('ready');
+  stopWatchdog = systemd.startWatchdog();
+  systemd.ready(`${cfg.aeTitle} ready, DICOM port ${cfg.dicom.port}`);
 }
