@@ -2,7 +2,7 @@
 # Builds dist/pacsgate_<version>_<arch>.deb with dpkg-deb (no debhelper) on an amd64 Debian 12 host:
 # TypeScript from this checkout, production node_modules for the target CPU (lmdb / msgpackr-extract
 # prebuilds of that CPU only), our addon compiled (cross-compiled for arm64 with g++-aarch64-linux-gnu)
-# and stripped, and a bundled Node.js runtime (npm package node-linux-<cpu>; see docs/packaging.md).
+# and stripped, and a bundled Node.js runtime (npm package node-linux-<cpu>; see packaging/README.md).
 # Usage: packaging/build-deb.sh amd64|arm64     Env: PACSGATE_NODE_VERSION (default 20.20.2)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -97,7 +97,7 @@ install -D -m 0644 packaging/config.json "$pkgroot/etc/pacsgate/config.json"
 doc="$pkgroot/usr/share/doc/pacsgate"
 install -D -m 0644 packaging/debian/copyright "$doc/copyright"
 install -D -m 0644 docs/systemd.md "$doc/systemd.md"
-install -D -m 0644 docs/packaging.md "$doc/packaging.md"
+install -D -m 0644 packaging/README.md "$doc/packaging.md"
 gzip -9n -c packaging/debian/changelog >"$doc/changelog.gz"
 install -d "$pkgroot/usr/share/man/man1"
 gzip -9n -c packaging/debian/pacsgate.1 >"$pkgroot/usr/share/man/man1/pacsgate.1.gz"
