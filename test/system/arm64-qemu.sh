@@ -19,7 +19,12 @@ trap 'rm -rf "$dir"' EXIT
 cp -a "$cache" "$dir"
 cp "$deb" "$dir/root/pacsgate.deb"
 # Not booted: a plain nspawn container (own mount/pid namespaces), each command under qemu-aarch64.
-run() { systemd-nspawn -q -D "$dir" -M "$name" --register=no --keep-unit --private-network --pipe -- "$@"; }
+# stdout and stderr together, minus nspawn's own notice about /run/systemd/nspawn (this host's /run is no tmpfs).
+run() {
+  systemd-nspawn -q -D "$dir" -M "$name" --register=no --keep-unit --private-network --pipe -- "$@" 2>&1 \
+    | { grep -v 'Attempted to remove disk file system' || true; }
+  return "${PIPESTATUS[0]}"
+}
 
 step "emulation"
 m="$(run uname -m)"

@@ -41,6 +41,8 @@ if wait_for 30 in_machine systemctl is-active --quiet pacsgate.service; then
 else
   fail "not active: $(in_machine systemctl status --no-pager pacsgate.service 2>&1 | tail -15)"
 fi
+t_exec="$(prop ExecMainStartTimestampMonotonic)"; t_active="$(prop ActiveEnterTimestampMonotonic)"
+echo "        exec → READY=1 (active) under systemd: $(((t_active - t_exec) / 1000)) ms" >&2
 [ "$(prop NRestarts)" = 0 ] && pass "no restart during start-up" || fail "NRestarts=$(prop NRestarts)"
 pid="$(prop MainPID)"
 user="$(in_machine ps -o user= -p "$pid" | tr -d ' ')"
@@ -51,6 +53,34 @@ in_machine grep -q '^CapBnd:.*0000000000000400$' /proc/"$pid"/status && pass "on
   || fail "capabilities: $caps"
 spool_owner="$(in_machine stat -c '%U:%G %a' /var/lib/pacsgate)"
 [ "$spool_owner" = "pacsgate:pacsgate 750" ] && pass "/var/lib/pacsgate is $spool_owner" || fail "/var/lib/pacsgate is $spool_owner"
+
+step "unit checks on the installed system"
+out="$(in_machine systemd-analyze verify /lib/systemd/system/pacsgate.service 2>&1)"
+[ -z "$out" ] && pass "systemd-analyze verify pacsgate.service printed nothing" || fail "systemd-analyze verify: $out"
+score="$(in_machine systemd-analyze security pacsgate.service 2>&1 | grep -o 'Overall exposure level for pacsgate.service: [0-9.]* [A-Z]*' || true)"
+lvl="$(echo "$score" | awk '{print $6}')"
+[ -n "$lvl" ] && awk "BEGIN{exit !($lvl <= 2.5)}" && pass "live $score" || fail "security score: ${score:-none}"
+[ "$(prop MemoryMax)" = 805306368 ] && pass "MemoryMax=$(prop MemoryMax)" || fail "MemoryMax=$(prop MemoryMax)"
+
+step "lmdb under the unit's sandbox (oneshot copy of pacsgate.service, same hardening and user)"
+cp "$root/test/system/lmdb-sandbox-check.mjs" "$dir/usr/local/lib/lmdb-sandbox-check.mjs"
+in_machine sh -c "sed -e 's/^Type=notify/Type=oneshot/' -e '/^WatchdogSec=/d' -e '/^Restart=/d' \
+  -e 's|^ExecStart=.*|ExecStart=/usr/lib/pacsgate/node/bin/node /usr/local/lib/lmdb-sandbox-check.mjs|' \
+  /lib/systemd/system/pacsgate.service > /run/systemd/system/pacsgate-lmdb-check.service && systemctl daemon-reload"
+if in_machine systemctl start pacsgate-lmdb-check.service; then
+  pass "$(in_machine journalctl -u pacsgate-lmdb-check.service --no-pager -o cat | grep 'lmdb ok' | tail -1)"
+else
+  fail "lmdb in the sandbox: $(in_machine journalctl -u pacsgate-lmdb-check.service --no-pager -o cat | tail -8)"
+fi
+in_machine sh -c 'rm -f /run/systemd/system/pacsgate-lmdb-check.service && systemctl daemon-reload'
+
+step "watchdog pings arrive (WatchdogTimestamp advances, no restart after WatchdogSec)"
+w0="$(prop WatchdogTimestampMonotonic)"
+sleep 22
+w1="$(prop WatchdogTimestampMonotonic)"
+[ "$w1" -gt "$w0" ] && [ "$(prop NRestarts)" = 0 ] && in_machine systemctl is-active --quiet pacsgate.service \
+  && pass "WatchdogTimestamp advanced by $(((w1 - w0) / 1000)) ms over 22 s, still active, NRestarts=0" \
+  || fail "watchdog pings: $w0 → $w1, NRestarts=$(prop NRestarts)"
 
 # Port 104 = 0x0068 in /proc/net/tcp; state 0A = LISTEN.
 listening_104() { in_machine sh -c "grep -qiE '^ *[0-9]+: [0-9A-F]+:0068 [0-9A-F]+:0000 0A' /proc/net/tcp /proc/net/tcp6"; }
