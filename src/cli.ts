@@ -10,6 +10,7 @@ Usage:
   pacsgate echo AET@HOST:PORT              C-ECHO a DICOM peer
   pacsgate send AET@HOST:PORT FILE_OR_DIR… C-STORE files (directories recursively)
   pacsgate status [--url URL]              print a running daemon's status
+  pacsgate selftest                        check that the native addon works on this machine
   pacsgate --version | --help
 
 Settings come from embedded defaults, then the config file (--config or PACSGATE_CONFIG),
@@ -22,6 +23,8 @@ Sends a C-ECHO (Verification, PS3.4 Annex A) and exits 0 on status Success.`,
 Sends every DICOM Part-10 file given (directories are walked) with C-STORE; exit 0 when all succeeded.`,
   status: `Usage: pacsgate status [--url URL]
 Prints /api/status of a running daemon (default URL http://127.0.0.1:8080, or PACSGATE_HTTP_HOST/PORT).`,
+  selftest: `Usage: pacsgate selftest
+Runs the native addon's round-trip checks; exit 0 when all pass.`,
   run: `Usage: pacsgate [run] [--config FILE]
 Runs the gateway in the foreground. SIGTERM/SIGINT stop it gracefully.`,
 };
@@ -77,6 +80,11 @@ export async function run(argv: string[]): Promise<void> {
       case 'status': {
         const { printStatus } = await import('./tools/status.js');
         process.exitCode = await printStatus(typeof args.options.url === 'string' ? args.options.url : undefined);
+        return;
+      }
+      case 'selftest': {
+        const { runSelfTest } = await import('./tools/selftest.js');
+        process.exitCode = runSelfTest();
         return;
       }
       case 'echo':

@@ -11,6 +11,7 @@ import { createBackend, RecentList } from './backend.js';
 import { startHttpServer } from './web/server.js';
 import { httpOptionsFromConfig } from './web/options.js';
 import type { HttpServerHandle } from './web/types.js';
+import { createSystemdNotifier } from './system/systemd.js';
 
 export interface DaemonOptions {
   configFile?: string;
@@ -29,6 +30,16 @@ function settingsSummary(cfg: Config): Record<string, unknown> {
   };
 }
 
+const SPOOL_OPEN_EXTEND_USEC = 120_000_000;
+const STATUS_INTERVAL_MS = 10_000;
+
+/** One line for `systemctl status` (STATUS=): counts only, no patient data. */
+function statusLine(gw: Gateway): string {
+  const s = gw.status();
+  const queued = s.destinations.reduce((n, d) => n + d.queued, 0);
+  return `DICOM ${s.aeTitle}:${s.dicomPort}; received ${s.received.instances}, spool ${s.spool.instances} instances, ${queued} queued`;
+}
+
 /** CONTRACT.md: SIGTERM/SIGINT stop within 10 s; this bounds the graceful part. */
 const STOP_DEADLINE_MS = 9000;
 
@@ -40,6 +51,9 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
   const root: RootLogger = createLogger(cfg.log.level);
   const log = root.logger;
   log.info({ version: VERSION, node: process.version, settings: settingsSummary(cfg) }, 'starting');
+  const systemd = createSystemdNotifier(process.env, log.child({ layer: 'systemd' }));
+  // Opening the spool runs crash recovery; ask systemd for time should it be long (sd_notify(3)).
+  systemd.extendTimeout(SPOOL_OPEN_EXTEND_USEC);
   let gateway: Gateway;
   try {
     gateway = await Gateway.start(cfg, log);
@@ -63,12 +77,19 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
     return;
   }
   log.info({ dicomPort: gateway.dicomPort, httpPort: http.port, spool: gateway.status().spool }, 'ready');
+  const stopWatchdog = systemd.startWatchdog();
+  systemd.ready(statusLine(gateway));
+  const statusTimer = setInterval(() => systemd.status(statusLine(gateway)), STATUS_INTERVAL_MS);
+  statusTimer.unref();
 
   let stopping = false;
   const shutdown = (signal: string): void => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'stopping');
+    systemd.stopping();
+    clearInterval(statusTimer);
+    stopWatchdog();
     const deadline = setTimeout(() => {
       log.warn('stop deadline passed, exiting');
       root.flush();

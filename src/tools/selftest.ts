@@ -1,0 +1,59 @@
+// Tool: `pacsgate selftest` — proves on the target machine (e.g. arm64 under the .deb) that the native
+// addon loads and computes correctly. Uses the binding only; must not open the spool or the network.
+import { swapBytes } from '../native/binding.js';
+import { VERSION } from '../version.js';
+
+export interface SelfTestCheck {
+  name: string;
+  /** Throws an Error describing the mismatch on failure. */
+  run(): void;
+}
+
+function pattern(length: number): Uint8Array {
+  const b = new Uint8Array(length);
+  for (let i = 0; i < length; i++) b[i] = (i * 31 + 7) & 0xff;
+  return b;
+}
+
+/** Swaps with the addon, compares with a JS reference, swaps back and compares with the input. */
+function byteSwapRoundTrip(wordSize: 2 | 4 | 8): SelfTestCheck {
+  return {
+    name: `byteswap-${wordSize * 8}`,
+    run() {
+      // Odd multiple of the word size so the addon's tail handling is exercised too.
+      const original = pattern(wordSize * 1027);
+      const buf = original.slice();
+      swapBytes(buf, wordSize);
+      for (let i = 0; i < buf.length; i++) {
+        const w = i - (i % wordSize);
+        const expected = original[w + wordSize - 1 - (i % wordSize)];
+        if (buf[i] !== expected) throw new Error(`byte ${i}: expected ${expected}, found ${buf[i]}`);
+      }
+      swapBytes(buf, wordSize);
+      if (Buffer.compare(buf, original) !== 0) throw new Error('second swap did not restore the input');
+    },
+  };
+}
+
+/**
+ * The checks run by `pacsgate selftest`. Hook: when the RLE codec lands (src/codecs/), append an
+ * `rle round trip` check here (encode a known frame, decode, compare) — PS3.5 Annex G.
+ */
+export const CHECKS: readonly SelfTestCheck[] = [byteSwapRoundTrip(2), byteSwapRoundTrip(4), byteSwapRoundTrip(8)];
+
+/** Runs every check, prints one line each, returns the process exit code (0 when all passed). */
+export function runSelfTest(write: (line: string) => void = (l) => process.stdout.write(l + '\n')): number {
+  write(`pacsgate ${VERSION} selftest: node ${process.version} ${process.platform}-${process.arch}`);
+  let failed = 0;
+  for (const check of CHECKS) {
+    try {
+      check.run();
+      write(`ok ${check.name}`);
+    } catch (err) {
+      failed++;
+      write(`FAIL ${check.name}: ${(err as Error).message}`);
+    }
+  }
+  write(failed === 0 ? `selftest passed (${CHECKS.length} checks)` : `selftest FAILED (${failed} of ${CHECKS.length})`);
+  return failed === 0 ? 0 : 1;
+}

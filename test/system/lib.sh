@@ -1,0 +1,56 @@
+# Shared helpers of the system tests (sourced): step reporting and a booted nspawn machine.
+# Machines run with --register=no --keep-unit (this host has no systemd/machined as PID 1); commands
+# enter them with nsenter. Every machine started here is stopped by machine_stop (trap in callers).
+
+FAILS=0
+PENDING=0
+step() { printf '\n== %s\n' "$*" >&2; }
+pass() { printf 'PASS    %s\n' "$*" >&2; }
+fail() { printf 'FAIL    %s\n' "$*" >&2; FAILS=$((FAILS + 1)); }
+pending() { printf 'PENDING %s\n' "$*" >&2; PENDING=$((PENDING + 1)); }
+
+need_pkgs() {
+  local missing=()
+  for p in "$@"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p"); done
+  if ((${#missing[@]})); then
+    echo "installing ${missing[*]}" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+# machine_boot DIR NAME LOG: boots DIR with systemd-nspawn -b (private network: only lo) in the
+# background; sets NSPAWN_PID and LEADER (the container's PID 1 as seen from the host).
+machine_boot() {
+  local dir="$1" name="$2" log="$3" i
+  systemd-nspawn -q -b -D "$dir" -M "$name" --register=no --keep-unit --private-network \
+    --console=read-only >"$log" 2>&1 &
+  NSPAWN_PID=$!
+  LEADER=""
+  for i in $(seq 1 100); do
+    LEADER="$(pgrep -P "$NSPAWN_PID" 2>/dev/null | head -1 || true)"
+    [ -n "$LEADER" ] && [ "$(cat /proc/"$LEADER"/comm 2>/dev/null)" = systemd ] && break
+    sleep 0.1
+  done
+  [ -n "$LEADER" ] || { echo "nspawn did not start:" >&2; cat "$log" >&2; return 1; }
+}
+
+# in_machine CMD…: runs a command inside the booted machine (all namespaces of its PID 1).
+in_machine() { nsenter -t "$LEADER" -a -- "$@"; }
+
+machine_stop() {
+  [ -n "${NSPAWN_PID:-}" ] || return 0
+  if kill -0 "$NSPAWN_PID" 2>/dev/null; then
+    kill "$NSPAWN_PID" 2>/dev/null || true # nspawn asks the container's systemd to power off
+    for _ in $(seq 1 100); do kill -0 "$NSPAWN_PID" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$NSPAWN_PID" 2>/dev/null || true
+  fi
+  wait "$NSPAWN_PID" 2>/dev/null || true
+  NSPAWN_PID=""
+}
+
+# wait_for SECONDS CMD…: polls CMD every 0.5 s until it succeeds or SECONDS pass.
+wait_for() {
+  local limit=$(($1 * 2)); shift
+  for _ in $(seq 1 "$limit"); do "$@" >/dev/null 2>&1 && return 0; sleep 0.5; done
+  return 1
+}
