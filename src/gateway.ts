@@ -13,6 +13,7 @@ import type { GatewayStatus } from './web/types.js';
 import type { InstanceRecord } from './spool/types.js';
 import { routeInstance } from './forward/routing.js';
 import { scpPolicy } from './policy.js';
+import { diffConfig } from './config/save.js';
 import { VERSION } from './version.js';
 
 export class Gateway {
@@ -75,17 +76,19 @@ export class Gateway {
     });
   }
 
-  /** Applies a new config live: destinations, routes, allow-list and limits. Returns what needs a restart. */
+  /**
+   * Applies a new config live — AE title and SCP policy (read per association), allow-list, limits,
+   * destinations, routes, spool limit — and says which changed keys wait for a restart (listener
+   * addresses, HTTP settings, spool directory).
+   */
   async applyConfig(next: Config): Promise<{ applied: string[]; restartRequired: string[] }> {
-    const prev = this.config;
-    const restartRequired: string[] = [];
-    if (next.dicom.host !== prev.dicom.host || next.dicom.port !== prev.dicom.port) restartRequired.push('dicom.host/port');
-    if (next.http.host !== prev.http.host || next.http.port !== prev.http.port) restartRequired.push('http.host/port');
-    if (next.spool.dir !== prev.spool.dir) restartRequired.push('spool.dir');
-    if (next.spool.maxBytes !== prev.spool.maxBytes) restartRequired.push('spool.maxBytes');
+    const { live, restart } = diffConfig(this.config, next);
+    const restartRequired = restart.filter((k) => k !== 'aeTitle');
+    const applied = [...live, ...restart.filter((k) => k === 'aeTitle')];
+    if (next.spool.maxBytes !== null && next.spool.maxBytes !== this.config.spool.maxBytes) this.spool.setMaxBytes(next.spool.maxBytes);
     this.config = next;
     await this.forwarder.configure(next.destinations);
-    return { applied: ['aeTitle', 'dicom (policy, allow-list, limits)', 'destinations', 'routes'], restartRequired };
+    return { applied, restartRequired };
   }
 
   status(): GatewayStatus {

@@ -27,7 +27,7 @@ export class Spool {
   readonly dbs: SpoolDbs;
   private readonly log: Logger;
   private readonly host: WriterHost;
-  private readonly bytesMax: number;
+  private bytesMax: number;
   private readonly retentionMs: number;
   private nextId: number;
   private reserved = 0;
@@ -113,6 +113,13 @@ export class Spool {
       opts.log[level]({ instances: report.instances, problems: report.problems.slice(0, 20) }, 'spool verified');
     }
     return new Spool(opts, dbs, max.maxBytes, recoverNextId(dbs), unlock);
+  }
+
+  /** Changes the size limit live (a config change); instances already stored are never removed for it. */
+  setMaxBytes(bytes: number): void {
+    if (!(Number.isSafeInteger(bytes) && bytes > 0)) throw bad('maxBytes', 'a positive integer', bytes);
+    this.bytesMax = bytes;
+    this.log.info({ maxBytes: bytes }, 'spool limit changed');
   }
 
   stats(): SpoolStats {
@@ -293,9 +300,11 @@ export class Spool {
   }
 }
 
+function bad(key: string, expected: string, found: unknown): GatewayError {
+  return new GatewayError(ERROR_CODES.ARGUMENT, `spool ${key}: expected ${expected}, found ${describe(found)}`);
+}
+
 function checkOptions(opts: SpoolOptions): void {
-  const bad = (key: string, expected: string, found: unknown) =>
-    new GatewayError(ERROR_CODES.ARGUMENT, `spool ${key}: expected ${expected}, found ${describe(found)}`);
   if (typeof opts.dir !== 'string' || opts.dir === '') throw bad('dir', 'a directory path', opts.dir);
   if (opts.maxBytes !== null && !(Number.isSafeInteger(opts.maxBytes) && opts.maxBytes > 0)) {
     throw bad('maxBytes', 'null or a positive integer', opts.maxBytes);
