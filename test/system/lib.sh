@@ -41,8 +41,13 @@ machine_stop() {
   [ -n "${NSPAWN_PID:-}" ] || return 0
   if kill -0 "$NSPAWN_PID" 2>/dev/null; then
     kill "$NSPAWN_PID" 2>/dev/null || true # nspawn asks the container's systemd to power off
-    for _ in $(seq 1 100); do kill -0 "$NSPAWN_PID" 2>/dev/null || break; sleep 0.2; done
-    kill -9 "$NSPAWN_PID" 2>/dev/null || true
+    for _ in $(seq 1 300); do kill -0 "$NSPAWN_PID" 2>/dev/null || break; sleep 0.2; done
+    # Still there after 60 s: SIGKILL to the container's PID 1 ends its whole PID namespace.
+    if kill -0 "$NSPAWN_PID" 2>/dev/null; then
+      [ -n "${LEADER:-}" ] && kill -9 "$LEADER" 2>/dev/null || true
+      sleep 1
+      kill -9 "$NSPAWN_PID" 2>/dev/null || true
+    fi
   fi
   wait "$NSPAWN_PID" 2>/dev/null || true
   NSPAWN_PID=""
@@ -53,4 +58,21 @@ wait_for() {
   local limit=$(($1 * 2)); shift
   for _ in $(seq 1 "$limit"); do "$@" >/dev/null 2>&1 && return 0; sleep 0.5; done
   return 1
+}
+
+# wait_booted SECONDS: waits for the end of boot; passes on "running", and on "degraded" too, naming the
+# failed units (under qemu-user some of Debian's own units fail; they are not ours).
+wait_booted() {
+  local state="" deadline=$((SECONDS + $1))
+  # Early on, systemctl cannot reach PID 1 yet and prints nothing; --wait then blocks until boot ends.
+  while [ $SECONDS -lt $deadline ]; do
+    state="$(timeout $((deadline - SECONDS + 1)) nsenter -t "$LEADER" -a -- systemctl is-system-running --wait 2>/dev/null || true)"
+    case "$state" in running | degraded | maintenance | stopping | offline) break ;; esac
+    sleep 0.5
+  done
+  case "$state" in
+    running) pass "container booted (running)" ;;
+    degraded) pass "container booted (degraded; failed: $(in_machine systemctl list-units --failed --plain --no-legend | awk '{print $1}' | tr '\n' ' '))" ;;
+    *) fail "container boot: '${state}'" ;;
+  esac
 }

@@ -16,7 +16,7 @@ cache="$("$root/test/system/rootfs.sh" amd64)"
 name="pacsgate-test-$$"
 dir="/var/cache/pacsgate-test/$name"
 log="/var/cache/pacsgate-test/$name.console.log"
-cleanup() { machine_stop; rm -rf "$dir"; }
+cleanup() { machine_stop; rm -rf "$dir" "$log"; }
 trap cleanup EXIT
 cp -a "$cache" "$dir"
 cp "$deb" "$dir/root/pacsgate.deb"
@@ -26,8 +26,7 @@ sample="$(find "$root/../shared/testdata" -type f -name '*.dcm' -size -600k 2>/d
 
 step "boot $name"
 machine_boot "$dir" "$name" "$log"
-wait_for 60 in_machine systemctl is-system-running --wait && pass "container booted ($(in_machine systemctl is-system-running))" \
-  || fail "container boot: $(in_machine systemctl is-system-running || true)"
+wait_booted 60
 
 step "install $(basename "$deb")"
 if in_machine env DEBIAN_FRONTEND=noninteractive dpkg -i /root/pacsgate.deb >"$dir.dpkg.log" 2>&1; then pass "dpkg -i"
