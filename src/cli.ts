@@ -84,7 +84,7 @@ export async function run(argv: string[]): Promise<void> {
       }
       case 'selftest': {
         const { runSelfTest } = await import('./tools/selftest.js');
-        process.exitCode = runSelfTest();
+        process.exitCode = await runSelfTest();
         return;
       }
       case 'echo':

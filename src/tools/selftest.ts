@@ -2,11 +2,12 @@
 // addon loads and computes correctly. Uses the binding only; must not open the spool or the network.
 import { swapBytes } from '../native/binding.js';
 import { VERSION } from '../version.js';
+import { decodeFrame, encodeFrame } from '../codecs/index.js';
 
 export interface SelfTestCheck {
   name: string;
-  /** Throws an Error describing the mismatch on failure. */
-  run(): void;
+  /** Throws (or rejects with) an Error describing the mismatch on failure. */
+  run(): void | Promise<void>;
 }
 
 function pattern(length: number): Uint8Array {
@@ -35,19 +36,36 @@ function byteSwapRoundTrip(wordSize: 2 | 4 | 8): SelfTestCheck {
   };
 }
 
-/**
- * The checks run by `pacsgate selftest`. Hook: when the RLE codec lands (src/codecs/), append an
- * `rle round trip` check here (encode a known frame, decode, compare) — PS3.5 Annex G.
- */
-export const CHECKS: readonly SelfTestCheck[] = [byteSwapRoundTrip(2), byteSwapRoundTrip(4), byteSwapRoundTrip(8)];
+/** Encodes a 16-bit frame with a codec, decodes it, and compares (PS3.5 Annex G; ITU-T T.81 process 14). */
+function codecRoundTrip(name: string, ts: string): SelfTestCheck {
+  return {
+    name,
+    async run() {
+      const info = { rows: 61, columns: 67, samplesPerPixel: 1, bitsAllocated: 16, bitsStored: 12, pixelRepresentation: 0 as const, planarConfiguration: 0 as const };
+      const pixels = Buffer.alloc(info.rows * info.columns * 2);
+      for (let i = 0; i < pixels.length / 2; i++) pixels.writeUInt16LE((Math.round(2048 + 1500 * Math.sin(i / 97)) + (i % 5)) & 0xfff, i * 2);
+      const encoded = await encodeFrame(ts, pixels, info);
+      if (encoded.length >= pixels.length) throw new Error(`no compression: ${encoded.length} >= ${pixels.length} bytes`);
+      const decoded = await decodeFrame(ts, encoded, info);
+      if (Buffer.compare(decoded, pixels) !== 0) throw new Error('decoded frame differs from the original');
+    },
+  };
+}
+
+/** The checks run by `pacsgate selftest`. */
+export const CHECKS: readonly SelfTestCheck[] = [
+  byteSwapRoundTrip(2), byteSwapRoundTrip(4), byteSwapRoundTrip(8),
+  codecRoundTrip('rle-round-trip', '1.2.840.10008.1.2.5'),
+  codecRoundTrip('jpeg-lossless-round-trip', '1.2.840.10008.1.2.4.70'),
+];
 
 /** Runs every check, prints one line each, returns the process exit code (0 when all passed). */
-export function runSelfTest(write: (line: string) => void = (l) => process.stdout.write(l + '\n')): number {
+export async function runSelfTest(write: (line: string) => void = (l) => process.stdout.write(l + '\n')): Promise<number> {
   write(`pacsgate ${VERSION} selftest: node ${process.version} ${process.platform}-${process.arch}`);
   let failed = 0;
   for (const check of CHECKS) {
     try {
-      check.run();
+      await check.run();
       write(`ok ${check.name}`);
     } catch (err) {
       failed++;

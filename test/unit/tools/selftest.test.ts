@@ -8,18 +8,18 @@ import { CHECKS, runSelfTest } from '../../../src/tools/selftest.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 
-test('selftest passes against the built addon', () => {
+test('selftest passes against the built addon', async () => {
   const lines: string[] = [];
-  assert.equal(runSelfTest((l) => lines.push(l)), 0);
+  assert.equal(await runSelfTest((l) => lines.push(l)), 0);
   assert.deepEqual(lines.slice(1, -1), CHECKS.map((c) => `ok ${c.name}`));
 });
 
-test('a failing check turns into FAIL and exit code 1', () => {
+test('a failing check turns into FAIL and exit code 1', async () => {
   const lines: string[] = [];
   const broken = { name: 'broken', run: () => { throw new Error('boom'); } };
   (CHECKS as unknown as Array<typeof broken>).push(broken);
   try {
-    assert.equal(runSelfTest((l) => lines.push(l)), 1);
+    assert.equal(await runSelfTest((l) => lines.push(l)), 1);
   } finally {
     (CHECKS as unknown as Array<typeof broken>).pop();
   }
