@@ -34,6 +34,7 @@ export class Gateway {
     const gw = new Gateway(cfg, spool, forwarder, log);
     try {
       await forwarder.configure(cfg.destinations);
+      await gw.routeUnrouted();
       await gw.listen();
     } catch (err) {
       await gw.stop();
@@ -88,7 +89,23 @@ export class Gateway {
     if (next.spool.maxBytes !== null && next.spool.maxBytes !== this.config.spool.maxBytes) this.spool.setMaxBytes(next.spool.maxBytes);
     this.config = next;
     await this.forwarder.configure(next.destinations);
+    await this.routeUnrouted();
     return { applied, restartRequired };
+  }
+
+  /** Queues instances that arrived while no destination matched them, now that the routing may. */
+  private async routeUnrouted(): Promise<void> {
+    if (this.config.destinations.length === 0) return;
+    let routed = 0;
+    for (const r of this.spool.unrouted()) {
+      const names = routeInstance(this.config, { callingAeTitle: r.callingAe, calledAeTitle: r.calledAe, modality: r.modality, sopClassUid: r.sopClassUid });
+      for (const n of names) await this.spool.enqueue(n, r.id);
+      if (names.length) routed++;
+    }
+    if (routed) {
+      this.log.info({ instances: routed }, 'queued instances kept without a destination');
+      this.forwarder.wake();
+    }
   }
 
   status(): GatewayStatus {

@@ -218,6 +218,13 @@ export class Spool {
     return this.txn(() => q.enqueueTxn(this.dbs, [destination, id], now));
   }
 
+  /** Instances stored while no destination was routed for them (kept until one exists, CONTRACT.md). */
+  unrouted(): InstanceRecord[] {
+    const out: InstanceRecord[] = [];
+    for (const { value } of this.dbs.instances.getRange({})) if (value.destinations.length === 0) out.push(value);
+    return out;
+  }
+
   listDead(destination?: string): QueueEntry[] {
     return q.listDead(this.dbs, destination);
   }
