@@ -145,6 +145,23 @@ void SplitPlanes(const uint8_t* src, size_t px, size_t bytes, size_t step, uint8
   }
 }
 
+// Byte-plane scratch space, kept per thread (libuv pool workers) so that frame after frame reuses
+// warm memory instead of fresh pages; frames above kKeepScratch get a one-off allocation.
+constexpr size_t kKeepScratch = size_t{32} << 20;
+uint8_t* Scratch(size_t n, std::unique_ptr<uint8_t[]>* one_off) {
+  thread_local std::unique_ptr<uint8_t[]> kept;
+  thread_local size_t kept_size = 0;
+  if (n > kKeepScratch) {
+    one_off->reset(new uint8_t[n]);
+    return one_off->get();
+  }
+  if (kept_size < n) {
+    kept.reset(new uint8_t[n]);
+    kept_size = n;
+  }
+  return kept.get();
+}
+
 }  // namespace
 
 Status DecodeRle(const uint8_t* data, size_t size, const NativeLayout& l, uint8_t* out, size_t out_size) {
@@ -167,18 +184,19 @@ Status DecodeRle(const uint8_t* data, size_t size, const NativeLayout& l, uint8_
   if (out_size < l.FrameBytes()) return Status::Error(CodecError::kBadArgument, "output smaller than the frame");
   // One segment per byte plane, decoded contiguously (memcpy/memset runs), then combined into samples.
   const bool direct = segments == 1;
-  std::unique_ptr<uint8_t[]> scratch(direct ? nullptr : new uint8_t[segments * px]);
+  std::unique_ptr<uint8_t[]> one_off;
+  uint8_t* scratch = direct ? nullptr : Scratch(segments * px, &one_off);
   for (uint32_t s = 0; s < segments; ++s) {
     // The next offset ends a segment only when it lies after it; otherwise the frame's end does.
     const size_t end = s + 1 < segments && offsets[s + 1] > offsets[s] ? offsets[s + 1] : size;
-    uint8_t* dst = direct ? out : scratch.get() + s * px;
+    uint8_t* dst = direct ? out : scratch + s * px;
     if (!UnpackSegment(data + offsets[s], data + end, dst, px)) {
       return Status::Error(CodecError::kTruncated, "RLE segment ends before the image is complete");
     }
   }
   if (direct) return Status::Ok();
   for (int sample = 0; sample < l.samples; ++sample) {
-    const uint8_t* planes = scratch.get() + static_cast<size_t>(sample) * bytes * px;
+    const uint8_t* planes = scratch + static_cast<size_t>(sample) * bytes * px;
     if (l.planar_configuration == 0) {
       CombinePlanes(planes, px, bytes, out + sample * bytes, l.samples);
     } else {
@@ -198,9 +216,10 @@ Status EncodeRle(const uint8_t* pixels, size_t size, const NativeLayout& l, Byte
   out->Allocate(kHeaderSize + segments * (row_max * l.rows + 1));
   uint8_t* o = out->data() + kHeaderSize;
   // Byte planes of the whole frame, MSB first per sample (PS3.5 §G.2), unless it is one plane already.
-  std::unique_ptr<uint8_t[]> planes(segments == 1 ? nullptr : new uint8_t[segments * px]);
+  std::unique_ptr<uint8_t[]> one_off;
+  uint8_t* planes = segments == 1 ? nullptr : Scratch(segments * px, &one_off);
   for (int sample = 0; segments > 1 && sample < l.samples; ++sample) {
-    uint8_t* dst = planes.get() + static_cast<size_t>(sample) * bytes * px;
+    uint8_t* dst = planes + static_cast<size_t>(sample) * bytes * px;
     if (l.planar_configuration == 0) {
       SplitPlanes(pixels + sample * bytes, px, bytes, l.samples, dst);
     } else {
@@ -210,7 +229,7 @@ Status EncodeRle(const uint8_t* pixels, size_t size, const NativeLayout& l, Byte
   uint32_t header[16] = {static_cast<uint32_t>(segments)};
   for (size_t s = 0; s < segments; ++s) {
     header[1 + s] = static_cast<uint32_t>(o - out->data());
-    const uint8_t* plane = segments == 1 ? pixels : planes.get() + s * px;
+    const uint8_t* plane = segments == 1 ? pixels : planes + s * px;
     for (int y = 0; y < l.rows; ++y) o = PackRow(plane + static_cast<size_t>(y) * l.columns, l.columns, o);
     if ((o - out->data()) & 1) *o++ = 0;  // even segment length (§G.5)
   }
