@@ -27,6 +27,12 @@ Status CheckLayout(const NativeLayout& l) {
 
 // PackBits decode of one segment (§G.3.2) into dst[0, count). Returns false when the segment ends
 // before `count` bytes; a run past `count` is cut short (the expected length wins over padding).
+// kSlack > 0: dst has kSlackBytes writable bytes after `count`, so short runs and literals are
+// written with fixed-size copies (vector stores) instead of library calls; bytes past a run's end
+// are overwritten by what follows. Input is never read past `end`.
+constexpr size_t kSlackBytes = 32;
+
+template <bool kSlack>
 bool UnpackSegment(const uint8_t* src, const uint8_t* end, uint8_t* dst, size_t count) {
   size_t n = 0;
   while (n < count) {
@@ -36,13 +42,23 @@ bool UnpackSegment(const uint8_t* src, const uint8_t* end, uint8_t* dst, size_t 
       const size_t len = static_cast<size_t>(h) + 1;
       if (static_cast<size_t>(end - src) < len) return false;
       const size_t keep = std::min(len, count - n);
-      std::memcpy(dst + n, src, keep);
+      if (kSlack && len <= 16 && end - src >= 16) {
+        std::memcpy(dst + n, src, 16);
+      } else {
+        std::memcpy(dst + n, src, keep);
+      }
       src += len;
       n += keep;
     } else if (h != -128) {
       if (src >= end) return false;
-      const size_t keep = std::min(static_cast<size_t>(1 - h), count - n);
-      std::memset(dst + n, *src++, keep);
+      const size_t len = static_cast<size_t>(1 - h);
+      const size_t keep = std::min(len, count - n);
+      if (kSlack && len <= 32) {
+        std::memset(dst + n, *src, 32);
+      } else {
+        std::memset(dst + n, *src, keep);
+      }
+      ++src;
       n += keep;
     }  // -128: no operation
   }
@@ -185,12 +201,14 @@ Status DecodeRle(const uint8_t* data, size_t size, const NativeLayout& l, uint8_
   // One segment per byte plane, decoded contiguously (memcpy/memset runs), then combined into samples.
   const bool direct = segments == 1;
   std::unique_ptr<uint8_t[]> one_off;
-  uint8_t* scratch = direct ? nullptr : Scratch(segments * px, &one_off);
+  uint8_t* scratch = direct ? nullptr : Scratch(segments * px + kSlackBytes, &one_off);
   for (uint32_t s = 0; s < segments; ++s) {
     // The next offset ends a segment only when it lies after it; otherwise the frame's end does.
     const size_t end = s + 1 < segments && offsets[s + 1] > offsets[s] ? offsets[s + 1] : size;
     uint8_t* dst = direct ? out : scratch + s * px;
-    if (!UnpackSegment(data + offsets[s], data + end, dst, px)) {
+    const bool ok = direct ? UnpackSegment<false>(data + offsets[s], data + end, dst, px)
+                           : UnpackSegment<true>(data + offsets[s], data + end, dst, px);
+    if (!ok) {
       return Status::Error(CodecError::kTruncated, "RLE segment ends before the image is complete");
     }
   }
