@@ -1,3 +1,4 @@
+// Codec layer: Huffman table construction for lossless JPEG (T.81 Annex C, F.2.2.3, K.2). No napi.h.
 #include "codecs/jpeg_huffman.h"
 
 #include <algorithm>

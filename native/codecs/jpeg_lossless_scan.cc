@@ -1,3 +1,5 @@
+// Codec layer: one lossless scan, entropy decoding + prediction (T.81 Annex H). No napi.h, no
+// marker parsing beyond RSTm; every input read goes through the bounds-checked JpegBitReader.
 #include "codecs/jpeg_lossless_scan.h"
 
 #include <string>

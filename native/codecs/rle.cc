@@ -1,3 +1,4 @@
+// Codec layer: RLE Lossless (PS3.5 Annex G) via byte planes. No napi.h; reads bounds-checked.
 #include "codecs/rle.h"
 
 #include <algorithm>
