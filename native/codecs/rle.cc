@@ -26,42 +26,57 @@ Status CheckLayout(const NativeLayout& l) {
   return Status::Ok();
 }
 
-// PackBits decode of one segment (§G.3.2) into dst[0, count). Returns false when the segment ends
-// before `count` bytes; a run past `count` is cut short (the expected length wins over padding).
-// kSlack > 0: dst has kSlackBytes writable bytes after `count`, so short runs and literals are
-// written with fixed-size copies (vector stores) instead of library calls; bytes past a run's end
-// are overwritten by what follows. Input is never read past `end`.
+// PackBits decoder of one segment (§G.3.2) that can stop after any byte and resume, so several
+// segments are decoded side by side in cache-sized blocks. Input is never read past `end`.
+struct SegmentCursor {
+  const uint8_t* src;
+  const uint8_t* end;
+  size_t left = 0;     // bytes still to produce from the current literal or run
+  bool run = false;
+  uint8_t value = 0;
+};
+
+// Bytes a destination may be written past the requested count (fixed-size stores for short runs).
 constexpr size_t kSlackBytes = 32;
 
+// Produces `count` bytes into dst. Returns false when the segment ends first. kSlack: dst has
+// kSlackBytes writable bytes past `count` (their content is then undefined).
 template <bool kSlack>
-bool UnpackSegment(const uint8_t* src, const uint8_t* end, uint8_t* dst, size_t count) {
+bool Pull(SegmentCursor* c, uint8_t* dst, size_t count) {
   size_t n = 0;
   while (n < count) {
-    if (src >= end) return false;
-    const int8_t h = static_cast<int8_t>(*src++);
-    if (h >= 0) {
-      const size_t len = static_cast<size_t>(h) + 1;
-      if (static_cast<size_t>(end - src) < len) return false;
-      const size_t keep = std::min(len, count - n);
-      if (kSlack && len <= 16 && end - src >= 16) {
-        std::memcpy(dst + n, src, 16);
+    if (c->left == 0) {
+      if (c->src >= c->end) return false;
+      const int8_t h = static_cast<int8_t>(*c->src++);
+      if (h == -128) continue;  // no operation
+      if (h >= 0) {
+        c->left = static_cast<size_t>(h) + 1;
+        if (static_cast<size_t>(c->end - c->src) < c->left) return false;
+        c->run = false;
       } else {
-        std::memcpy(dst + n, src, keep);
+        if (c->src >= c->end) return false;
+        c->left = static_cast<size_t>(1 - h);
+        c->value = *c->src++;
+        c->run = true;
       }
-      src += len;
-      n += keep;
-    } else if (h != -128) {
-      if (src >= end) return false;
-      const size_t len = static_cast<size_t>(1 - h);
-      const size_t keep = std::min(len, count - n);
-      if (kSlack && len <= 32) {
-        std::memset(dst + n, *src, 32);
+    }
+    const size_t take = std::min(c->left, count - n);
+    if (c->run) {
+      if (kSlack && take <= kSlackBytes) {
+        std::memset(dst + n, c->value, kSlackBytes);
       } else {
-        std::memset(dst + n, *src, keep);
+        std::memset(dst + n, c->value, take);
       }
-      ++src;
-      n += keep;
-    }  // -128: no operation
+    } else {
+      if (kSlack && take <= 16 && c->end - c->src >= 16) {
+        std::memcpy(dst + n, c->src, 16);
+      } else {
+        std::memcpy(dst + n, c->src, take);
+      }
+      c->src += take;
+    }
+    c->left -= take;
+    n += take;
   }
   return true;
 }
@@ -124,11 +139,11 @@ uint8_t* PackRow(const uint8_t* src, size_t n, uint8_t* out) {
   return out;
 }
 
-// Byte planes (MSB first, `bytes` per sample) → little-endian samples, `step` samples apart.
-void CombinePlanes(const uint8_t* planes, size_t px, size_t bytes, uint8_t* dst, size_t step) {
+// Byte planes (MSB first, `bytes` per sample, `stride` apart) → little-endian samples, `step` apart.
+void CombinePlanes(const uint8_t* planes, size_t stride, size_t px, size_t bytes, uint8_t* dst, size_t step) {
   if (bytes == 2 && step == 1) {
     const uint8_t* hi = planes;
-    const uint8_t* lo = planes + px;
+    const uint8_t* lo = planes + stride;
     for (size_t i = 0; i < px; ++i) {
       dst[2 * i] = lo[i];
       dst[2 * i + 1] = hi[i];
@@ -136,10 +151,10 @@ void CombinePlanes(const uint8_t* planes, size_t px, size_t bytes, uint8_t* dst,
     return;
   }
   for (size_t k = 0; k < bytes; ++k) {
-    const uint8_t* plane = planes + k * px;
+    const uint8_t* plane = planes + k * stride;
     uint8_t* d = dst + (bytes - 1 - k);
-    const size_t stride = step * bytes;
-    for (size_t i = 0; i < px; ++i) d[i * stride] = plane[i];
+    const size_t out_stride = step * bytes;
+    for (size_t i = 0; i < px; ++i) d[i * out_stride] = plane[i];
   }
 }
 
@@ -199,27 +214,32 @@ Status DecodeRle(const uint8_t* data, size_t size, const NativeLayout& l, uint8_
   }
   const size_t px = static_cast<size_t>(l.rows) * l.columns;
   if (out_size < l.FrameBytes()) return Status::Error(CodecError::kBadArgument, "output smaller than the frame");
-  // One segment per byte plane, decoded contiguously (memcpy/memset runs), then combined into samples.
-  const bool direct = segments == 1;
-  std::unique_ptr<uint8_t[]> one_off;
-  uint8_t* scratch = direct ? nullptr : Scratch(segments * px + kSlackBytes, &one_off);
+  SegmentCursor cursors[15];
   for (uint32_t s = 0; s < segments; ++s) {
     // The next offset ends a segment only when it lies after it; otherwise the frame's end does.
     const size_t end = s + 1 < segments && offsets[s + 1] > offsets[s] ? offsets[s + 1] : size;
-    uint8_t* dst = direct ? out : scratch + s * px;
-    const bool ok = direct ? UnpackSegment<false>(data + offsets[s], data + end, dst, px)
-                           : UnpackSegment<true>(data + offsets[s], data + end, dst, px);
-    if (!ok) {
-      return Status::Error(CodecError::kTruncated, "RLE segment ends before the image is complete");
-    }
+    cursors[s].src = data + offsets[s];
+    cursors[s].end = data + end;
   }
-  if (direct) return Status::Ok();
-  for (int sample = 0; sample < l.samples; ++sample) {
-    const uint8_t* planes = scratch + static_cast<size_t>(sample) * bytes * px;
-    if (l.planar_configuration == 0) {
-      CombinePlanes(planes, px, bytes, out + sample * bytes, l.samples);
-    } else {
-      CombinePlanes(planes, px, bytes, out + sample * px * bytes, 1);
+  const Status truncated = Status::Error(CodecError::kTruncated, "RLE segment ends before the image is complete");
+  if (segments == 1) return Pull<false>(&cursors[0], out, px) ? Status::Ok() : truncated;
+  // Segments side by side, one cache-sized block of pixels at a time: the byte planes of a block
+  // stay in L1 between decoding (memcpy/memset runs) and combining them into samples.
+  constexpr size_t kBlock = 4096;
+  constexpr size_t kStride = kBlock + kSlackBytes;
+  uint8_t scratch[15 * kStride];
+  for (size_t first = 0; first < px; first += kBlock) {
+    const size_t count = std::min(kBlock, px - first);
+    for (uint32_t s = 0; s < segments; ++s) {
+      if (!Pull<true>(&cursors[s], scratch + s * kStride, count)) return truncated;
+    }
+    for (int sample = 0; sample < l.samples; ++sample) {
+      const uint8_t* planes = scratch + static_cast<size_t>(sample) * bytes * kStride;
+      if (l.planar_configuration == 0) {
+        CombinePlanes(planes, kStride, count, bytes, out + (first * l.samples + sample) * bytes, l.samples);
+      } else {
+        CombinePlanes(planes, kStride, count, bytes, out + (sample * px + first) * bytes, 1);
+      }
     }
   }
   return Status::Ok();
