@@ -1,3 +1,4 @@
+// Codec layer: Huffman table construction for lossless JPEG (T.81 Annex C, F.2.2.3, K.2). No napi.h.
 #include "codecs/jpeg_huffman.h"
 
 #include <algorithm>
@@ -58,13 +59,12 @@ void HuffmanDecoder::FillFast(uint32_t code, int len, uint8_t sym) {
   }
 }
 
-int HuffmanDecoder::SlowSymbol(JpegBitReader* br) const {
-  // T.81 §F.2.2.3 DECODE (Figure F.16); bits are already buffered (>= 57).
-  const uint32_t word = br->Peek(16);
+int HuffmanDecoder::SlowSymbol(uint32_t word, int* len) const {
+  // T.81 §F.2.2.3 DECODE (Figure F.16).
   for (int l = kLookahead + 1; l <= 16; ++l) {
     const int32_t c = static_cast<int32_t>(word >> (16 - l));
     if (maxcode_[l] >= 0 && c <= maxcode_[l] && c >= mincode_[l]) {
-      br->Skip(l);
+      *len = l;
       return values_[valptr_[l] + c - mincode_[l]];
     }
   }

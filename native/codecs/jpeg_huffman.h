@@ -42,8 +42,10 @@ class HuffmanDecoder {
       br->Skip(e.nbits);
       ssss = e.diff;
     } else {
-      ssss = SlowSymbol(br);
+      int len;
+      ssss = SlowSymbol(br->Peek(16), &len);
       if (ssss < 0) return false;
+      br->Skip(len);
     }
     if (ssss == 0) {
       *diff = 0;
@@ -63,7 +65,8 @@ class HuffmanDecoder {
     uint8_t nbits;  // bits to skip
     Kind kind;
   };
-  int SlowSymbol(JpegBitReader* br) const;
+  // Codes longer than the lookahead; `word` holds the next 16 bits. Returns -1 if none matches.
+  int SlowSymbol(uint32_t word, int* len) const;
   void FillFast(uint32_t code, int len, uint8_t sym);
 
   std::array<Entry, 1 << kLookahead> fast_{};

@@ -12,8 +12,8 @@
 namespace gw {
 namespace {
 
-// Caps the planes a corrupt header could ask for when the caller gave no expected layout.
-constexpr uint64_t kMaxSamples = 1ull << 30;
+// Caps the planes a corrupt header could ask for when the caller gave no expected layout (512 MiB).
+constexpr uint64_t kMaxSamples = 1ull << 28;
 
 Status Err(CodecError c, const char* m) { return Status::Error(c, m); }
 
@@ -129,7 +129,7 @@ Status Parser::Sof(const uint8_t* b, int len) {
     c.height = (y * c.v + vmax_ - 1) / vmax_;
     samples += static_cast<uint64_t>(c.width + 4 * c.h) * (c.height + 4 * c.v);
   }
-  if (samples > kMaxSamples) return Err(CodecError::kBadDimensions, "frame too large");
+  if (!opts_.expect && samples > kMaxSamples) return Err(CodecError::kBadDimensions, "frame too large");
   have_frame_ = true;
   return CheckExpected();
 }

@@ -1,3 +1,5 @@
+// Codec layer: JPEG lossless encoder (T.81 process 14): differences, optimal tables, entropy coding.
+// No napi.h; output is sized from the symbol counts before writing.
 #include "codecs/jpeg_lossless_encoder.h"
 
 #include <array>

@@ -1,3 +1,5 @@
+// Codec layer: one lossless scan, entropy decoding + prediction (T.81 Annex H). No napi.h, no
+// marker parsing beyond RSTm; every input read goes through the bounds-checked JpegBitReader.
 #include "codecs/jpeg_lossless_scan.h"
 
 #include <string>
@@ -54,7 +56,9 @@ struct RowRef {
 };
 
 // First line of the scan or of a restart interval: 2^(P-Pt-1) then Ra (§H.1.2.1).
-bool FirstRow(JpegBitReader* br, RowRef* rows, int n, int width, int32_t init) {
+bool FirstRow(JpegBitReader* reader, RowRef* rows, int n, int width, int32_t init) {
+  JpegBitReader local = *reader;  // a local copy lives in registers; written back below
+  JpegBitReader* br = &local;
   for (int x = 0; x < width; ++x) {
     for (int c = 0; c < n; ++c) {
       int32_t d;
@@ -63,26 +67,34 @@ bool FirstRow(JpegBitReader* br, RowRef* rows, int n, int width, int32_t init) {
       rows[c].cur[x] = static_cast<uint16_t>(pred + d);  // modulo 2^16 (§H.1.2.1)
     }
   }
+  *reader = local;
   return true;
 }
 
 // Any later line, one component: Rb for the first column, the selected predictor after it.
 template <int PSV, bool kWa>
-bool RowSingle(JpegBitReader* br, const RowRef& r, int width) {
+bool RowSingle(JpegBitReader* reader, const RowRef& r, int width) {
+  JpegBitReader br = *reader;  // locals stay in registers across the loop
+  const HuffmanDecoder& table = *r.table;
+  uint16_t* cur = r.cur;
+  const uint16_t* prev = r.prev;
   int32_t d;
-  if (!r.table->DecodeDiff(br, &d)) return false;
-  int32_t ra = static_cast<uint16_t>(r.prev[0] + d);
-  r.cur[0] = static_cast<uint16_t>(ra);
+  if (!table.DecodeDiff(&br, &d)) return false;
+  int32_t ra = static_cast<uint16_t>(prev[0] + d);
+  cur[0] = static_cast<uint16_t>(ra);
   for (int x = 1; x < width; ++x) {
-    if (!r.table->DecodeDiff(br, &d)) return false;
-    ra = static_cast<uint16_t>(Pred<PSV, kWa>(ra, r.prev[x], r.prev[x - 1]) + d);
-    r.cur[x] = static_cast<uint16_t>(ra);
+    if (!table.DecodeDiff(&br, &d)) return false;
+    ra = static_cast<uint16_t>(Pred<PSV, kWa>(ra, prev[x], prev[x - 1]) + d);
+    cur[x] = static_cast<uint16_t>(ra);
   }
+  *reader = br;
   return true;
 }
 
 template <int PSV, bool kWa>
-bool RowMulti(JpegBitReader* br, RowRef* rows, int n, int width) {
+bool RowMulti(JpegBitReader* reader, RowRef* rows, int n, int width) {
+  JpegBitReader local = *reader;
+  JpegBitReader* br = &local;
   for (int x = 0; x < width; ++x) {
     for (int c = 0; c < n; ++c) {
       const RowRef& r = rows[c];
@@ -92,6 +104,7 @@ bool RowMulti(JpegBitReader* br, RowRef* rows, int n, int width) {
       r.cur[x] = static_cast<uint16_t>(pred + d);
     }
   }
+  *reader = local;
   return true;
 }
 

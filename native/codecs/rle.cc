@@ -1,3 +1,4 @@
+// Codec layer: RLE Lossless (PS3.5 Annex G) via byte planes. No napi.h; reads bounds-checked.
 #include "codecs/rle.h"
 
 #include <algorithm>
@@ -25,26 +26,57 @@ Status CheckLayout(const NativeLayout& l) {
   return Status::Ok();
 }
 
-// PackBits decode of one segment (§G.3.2) into dst[0, count). Returns false when the segment ends
-// before `count` bytes; a run past `count` is cut short (the expected length wins over padding).
-bool UnpackSegment(const uint8_t* src, const uint8_t* end, uint8_t* dst, size_t count) {
+// PackBits decoder of one segment (§G.3.2) that can stop after any byte and resume, so several
+// segments are decoded side by side in cache-sized blocks. Input is never read past `end`.
+struct SegmentCursor {
+  const uint8_t* src;
+  const uint8_t* end;
+  size_t left = 0;     // bytes still to produce from the current literal or run
+  bool run = false;
+  uint8_t value = 0;
+};
+
+// Bytes a destination may be written past the requested count (fixed-size stores for short runs).
+constexpr size_t kSlackBytes = 32;
+
+// Produces `count` bytes into dst. Returns false when the segment ends first. kSlack: dst has
+// kSlackBytes writable bytes past `count` (their content is then undefined).
+template <bool kSlack>
+bool Pull(SegmentCursor* c, uint8_t* dst, size_t count) {
   size_t n = 0;
   while (n < count) {
-    if (src >= end) return false;
-    const int8_t h = static_cast<int8_t>(*src++);
-    if (h >= 0) {
-      const size_t len = static_cast<size_t>(h) + 1;
-      if (static_cast<size_t>(end - src) < len) return false;
-      const size_t keep = std::min(len, count - n);
-      std::memcpy(dst + n, src, keep);
-      src += len;
-      n += keep;
-    } else if (h != -128) {
-      if (src >= end) return false;
-      const size_t keep = std::min(static_cast<size_t>(1 - h), count - n);
-      std::memset(dst + n, *src++, keep);
-      n += keep;
-    }  // -128: no operation
+    if (c->left == 0) {
+      if (c->src >= c->end) return false;
+      const int8_t h = static_cast<int8_t>(*c->src++);
+      if (h == -128) continue;  // no operation
+      if (h >= 0) {
+        c->left = static_cast<size_t>(h) + 1;
+        if (static_cast<size_t>(c->end - c->src) < c->left) return false;
+        c->run = false;
+      } else {
+        if (c->src >= c->end) return false;
+        c->left = static_cast<size_t>(1 - h);
+        c->value = *c->src++;
+        c->run = true;
+      }
+    }
+    const size_t take = std::min(c->left, count - n);
+    if (c->run) {
+      if (kSlack && take <= kSlackBytes) {
+        std::memset(dst + n, c->value, kSlackBytes);
+      } else {
+        std::memset(dst + n, c->value, take);
+      }
+    } else {
+      if (kSlack && take <= 16 && c->end - c->src >= 16) {
+        std::memcpy(dst + n, c->src, 16);
+      } else {
+        std::memcpy(dst + n, c->src, take);
+      }
+      c->src += take;
+    }
+    c->left -= take;
+    n += take;
   }
   return true;
 }
@@ -107,11 +139,11 @@ uint8_t* PackRow(const uint8_t* src, size_t n, uint8_t* out) {
   return out;
 }
 
-// Byte planes (MSB first, `bytes` per sample) → little-endian samples, `step` samples apart.
-void CombinePlanes(const uint8_t* planes, size_t px, size_t bytes, uint8_t* dst, size_t step) {
+// Byte planes (MSB first, `bytes` per sample, `stride` apart) → little-endian samples, `step` apart.
+void CombinePlanes(const uint8_t* planes, size_t stride, size_t px, size_t bytes, uint8_t* dst, size_t step) {
   if (bytes == 2 && step == 1) {
     const uint8_t* hi = planes;
-    const uint8_t* lo = planes + px;
+    const uint8_t* lo = planes + stride;
     for (size_t i = 0; i < px; ++i) {
       dst[2 * i] = lo[i];
       dst[2 * i + 1] = hi[i];
@@ -119,10 +151,10 @@ void CombinePlanes(const uint8_t* planes, size_t px, size_t bytes, uint8_t* dst,
     return;
   }
   for (size_t k = 0; k < bytes; ++k) {
-    const uint8_t* plane = planes + k * px;
+    const uint8_t* plane = planes + k * stride;
     uint8_t* d = dst + (bytes - 1 - k);
-    const size_t stride = step * bytes;
-    for (size_t i = 0; i < px; ++i) d[i * stride] = plane[i];
+    const size_t out_stride = step * bytes;
+    for (size_t i = 0; i < px; ++i) d[i * out_stride] = plane[i];
   }
 }
 
@@ -145,6 +177,23 @@ void SplitPlanes(const uint8_t* src, size_t px, size_t bytes, size_t step, uint8
   }
 }
 
+// Byte-plane scratch space, kept per thread (libuv pool workers) so that frame after frame reuses
+// warm memory instead of fresh pages; frames above kKeepScratch get a one-off allocation.
+constexpr size_t kKeepScratch = size_t{32} << 20;
+uint8_t* Scratch(size_t n, std::unique_ptr<uint8_t[]>* one_off) {
+  thread_local std::unique_ptr<uint8_t[]> kept;
+  thread_local size_t kept_size = 0;
+  if (n > kKeepScratch) {
+    one_off->reset(new uint8_t[n]);
+    return one_off->get();
+  }
+  if (kept_size < n) {
+    kept.reset(new uint8_t[n]);
+    kept_size = n;
+  }
+  return kept.get();
+}
+
 }  // namespace
 
 Status DecodeRle(const uint8_t* data, size_t size, const NativeLayout& l, uint8_t* out, size_t out_size) {
@@ -165,24 +214,32 @@ Status DecodeRle(const uint8_t* data, size_t size, const NativeLayout& l, uint8_
   }
   const size_t px = static_cast<size_t>(l.rows) * l.columns;
   if (out_size < l.FrameBytes()) return Status::Error(CodecError::kBadArgument, "output smaller than the frame");
-  // One segment per byte plane, decoded contiguously (memcpy/memset runs), then combined into samples.
-  const bool direct = segments == 1;
-  std::unique_ptr<uint8_t[]> scratch(direct ? nullptr : new uint8_t[segments * px]);
+  SegmentCursor cursors[15];
   for (uint32_t s = 0; s < segments; ++s) {
     // The next offset ends a segment only when it lies after it; otherwise the frame's end does.
     const size_t end = s + 1 < segments && offsets[s + 1] > offsets[s] ? offsets[s + 1] : size;
-    uint8_t* dst = direct ? out : scratch.get() + s * px;
-    if (!UnpackSegment(data + offsets[s], data + end, dst, px)) {
-      return Status::Error(CodecError::kTruncated, "RLE segment ends before the image is complete");
-    }
+    cursors[s].src = data + offsets[s];
+    cursors[s].end = data + end;
   }
-  if (direct) return Status::Ok();
-  for (int sample = 0; sample < l.samples; ++sample) {
-    const uint8_t* planes = scratch.get() + static_cast<size_t>(sample) * bytes * px;
-    if (l.planar_configuration == 0) {
-      CombinePlanes(planes, px, bytes, out + sample * bytes, l.samples);
-    } else {
-      CombinePlanes(planes, px, bytes, out + sample * px * bytes, 1);
+  const Status truncated = Status::Error(CodecError::kTruncated, "RLE segment ends before the image is complete");
+  if (segments == 1) return Pull<false>(&cursors[0], out, px) ? Status::Ok() : truncated;
+  // Segments side by side, one cache-sized block of pixels at a time: the byte planes of a block
+  // stay in L1 between decoding (memcpy/memset runs) and combining them into samples.
+  constexpr size_t kBlock = 4096;
+  constexpr size_t kStride = kBlock + kSlackBytes;
+  uint8_t scratch[15 * kStride];
+  for (size_t first = 0; first < px; first += kBlock) {
+    const size_t count = std::min(kBlock, px - first);
+    for (uint32_t s = 0; s < segments; ++s) {
+      if (!Pull<true>(&cursors[s], scratch + s * kStride, count)) return truncated;
+    }
+    for (int sample = 0; sample < l.samples; ++sample) {
+      const uint8_t* planes = scratch + static_cast<size_t>(sample) * bytes * kStride;
+      if (l.planar_configuration == 0) {
+        CombinePlanes(planes, kStride, count, bytes, out + (first * l.samples + sample) * bytes, l.samples);
+      } else {
+        CombinePlanes(planes, kStride, count, bytes, out + (sample * px + first) * bytes, 1);
+      }
     }
   }
   return Status::Ok();
@@ -198,9 +255,10 @@ Status EncodeRle(const uint8_t* pixels, size_t size, const NativeLayout& l, Byte
   out->Allocate(kHeaderSize + segments * (row_max * l.rows + 1));
   uint8_t* o = out->data() + kHeaderSize;
   // Byte planes of the whole frame, MSB first per sample (PS3.5 §G.2), unless it is one plane already.
-  std::unique_ptr<uint8_t[]> planes(segments == 1 ? nullptr : new uint8_t[segments * px]);
+  std::unique_ptr<uint8_t[]> one_off;
+  uint8_t* planes = segments == 1 ? nullptr : Scratch(segments * px, &one_off);
   for (int sample = 0; segments > 1 && sample < l.samples; ++sample) {
-    uint8_t* dst = planes.get() + static_cast<size_t>(sample) * bytes * px;
+    uint8_t* dst = planes + static_cast<size_t>(sample) * bytes * px;
     if (l.planar_configuration == 0) {
       SplitPlanes(pixels + sample * bytes, px, bytes, l.samples, dst);
     } else {
@@ -210,7 +268,7 @@ Status EncodeRle(const uint8_t* pixels, size_t size, const NativeLayout& l, Byte
   uint32_t header[16] = {static_cast<uint32_t>(segments)};
   for (size_t s = 0; s < segments; ++s) {
     header[1 + s] = static_cast<uint32_t>(o - out->data());
-    const uint8_t* plane = segments == 1 ? pixels : planes.get() + s * px;
+    const uint8_t* plane = segments == 1 ? pixels : planes + s * px;
     for (int y = 0; y < l.rows; ++y) o = PackRow(plane + static_cast<size_t>(y) * l.columns, l.columns, o);
     if ((o - out->data()) & 1) *o++ = 0;  // even segment length (§G.5)
   }

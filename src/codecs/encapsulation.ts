@@ -115,27 +115,39 @@ export function encapsulate(frames: Buffer[]): Encapsulated {
   if (!Array.isArray(frames) || frames.length === 0 || frames.some((f) => !Buffer.isBuffer(f))) {
     throw new GatewayError(ERROR_CODES.ARGUMENT, `encapsulate frames: expected a non-empty array of Buffers, found ${describe(frames)}`);
   }
-  const items: Buffer[] = [];
-  const offsets: number[] = [];
-  const lengths: number[] = [];
-  let pos = 0;
-  for (const [i, f] of frames.entries()) {
+  const items = frames.map((f, i) => {
     const padded = f.length + (f.length & 1);
     if (padded > UINT32_MAX - 1) {
       throw new GatewayError(ERROR_CODES.ARGUMENT, `encapsulate frames[${i}]: expected at most 4 GiB - 2 bytes, found ${f.length}`);
     }
-    offsets.push(pos);
-    lengths.push(padded);
     const parts = [itemHeader(padded), f];
     if (padded !== f.length) parts.push(Buffer.alloc(1));
-    items.push(Buffer.concat(parts));
-    pos += ITEM_HEADER + padded;
+    return Buffer.concat(parts);
+  });
+  const tables = offsetTables(items.map((it) => it.length - ITEM_HEADER));
+  return { items: [Buffer.concat([itemHeader(tables.basicOffsetTable.length), tables.basicOffsetTable]), ...items], ...tables.extended };
+}
+
+/**
+ * The offset tables for frames whose item values are `lengths` bytes long (even): a Basic Offset Table
+ * of 32-bit offsets of each item from the first one, or, when the last offset does not fit 32 bits,
+ * an empty BOT plus Extended Offset Table and Extended Offset Table Lengths (PS3.5 §A.4;
+ * PS3.3 §C.7.6.3.1.8). Exported for tests: sizes above 4 GiB cannot be built in memory there.
+ */
+export function offsetTables(lengths: number[]): {
+  basicOffsetTable: Buffer;
+  extended?: { extendedOffsetTable: Buffer; extendedOffsetTableLengths: Buffer };
+} {
+  const offsets: number[] = [];
+  let pos = 0;
+  for (const len of lengths) {
+    offsets.push(pos);
+    pos += ITEM_HEADER + len;
   }
-  // Offsets are of the item headers (first byte of the tag), from the first fragment item.
   if (offsets[offsets.length - 1] <= UINT32_MAX) {
     const bot = Buffer.alloc(4 * offsets.length);
     offsets.forEach((o, i) => bot.writeUInt32LE(o, i * 4));
-    return { items: [Buffer.concat([itemHeader(bot.length), bot]), ...items] };
+    return { basicOffsetTable: bot };
   }
   const eot = Buffer.alloc(8 * offsets.length);
   const eotl = Buffer.alloc(8 * offsets.length);
@@ -143,5 +155,5 @@ export function encapsulate(frames: Buffer[]): Encapsulated {
     eot.writeBigUInt64LE(BigInt(o), i * 8);
     eotl.writeBigUInt64LE(BigInt(lengths[i]), i * 8);
   });
-  return { items: [itemHeader(0), ...items], extendedOffsetTable: eot, extendedOffsetTableLengths: eotl };
+  return { basicOffsetTable: Buffer.alloc(0), extended: { extendedOffsetTable: eot, extendedOffsetTableLengths: eotl } };
 }

@@ -69,6 +69,27 @@ test('typed errors: dimensions, segments, markers, unsupported processes', async
   await assert.rejects(decodeFrame(TS.JPEG_LOSSLESS_SV1, jpeg.subarray(0, jpeg.length - 40), info), { code: 'GW_ERR_CODEC_TRUNCATED' });
 });
 
+test('decodeFrame writes into opts.target and resolves with it', async () => {
+  const px = syntheticFrame(info, 6);
+  const enc = await encodeFrame(TS.RLE_LOSSLESS, px, info);
+  const whole = Buffer.alloc(size + 4, 0xee);
+  const target = whole.subarray(2, 2 + size);
+  const got = await decodeFrame(TS.RLE_LOSSLESS, enc, info, { target });
+  assert.equal(got, target);
+  assert.ok(target.equals(px));
+  assert.deepEqual([whole[0], whole[1], whole[size + 2], whole[size + 3]], [0xee, 0xee, 0xee, 0xee]);
+  // JPEG, one 16-bit component: decoded in place when the target is 2-byte aligned, else via a plane.
+  const mono: FrameInfo = { ...info, samplesPerPixel: 1 };
+  const monoPx = syntheticFrame(mono, 8);
+  const jpeg = await encodeFrame(TS.JPEG_LOSSLESS_SV1, monoPx, mono);
+  const backing = Buffer.alloc(monoPx.length + 3, 0xee);
+  for (const offset of [0, 1, 2]) {
+    const t = backing.subarray(offset, offset + monoPx.length);
+    await decodeFrame(TS.JPEG_LOSSLESS_SV1, jpeg, mono, { target: t });
+    assert.ok(t.equals(monoPx), `offset ${offset}`);
+  }
+});
+
 test('arguments are checked in TS with the parameter named', async () => {
   const px = Buffer.alloc(size);
   assert.throws(() => decodeFrame('1.2.840.10008.1.2.4.50', px, info), { code: 'GW_ERR_CODEC_TRANSFER_SYNTAX' });
@@ -77,5 +98,6 @@ test('arguments are checked in TS with the parameter named', async () => {
   assert.throws(() => decodeFrame(TS.JPEG_LOSSLESS_SV1, px, { ...info, bitsAllocated: 32 }), { code: 'GW_ERR_ARGUMENT', message: /bitsAllocated/ });
   assert.throws(() => decodeFrame(TS.RLE_LOSSLESS, px, { ...info, samplesPerPixel: 4, bitsAllocated: 32, bitsStored: 32 }), { code: 'GW_ERR_ARGUMENT', message: /segments/ });
   assert.throws(() => encodeFrame(TS.JPEG_LOSSLESS_SV1, px, info, { predictor: 2 }), { code: 'GW_ERR_ARGUMENT', message: /predictor/ });
+  assert.throws(() => decodeFrame(TS.RLE_LOSSLESS, px, info, { target: Buffer.alloc(size - 2) }), { code: 'GW_ERR_ARGUMENT', message: /opts\.target/ });
   assert.throws(() => encodeFrame(TS.JPEG_LOSSLESS_P14, px.subarray(1), info), { code: 'GW_ERR_ARGUMENT', message: /pixels/ });
 });

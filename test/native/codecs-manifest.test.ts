@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { decodeFrame, framesFromFragments, isCodecTransferSyntax, type FrameInfo } from '../../src/codecs/index.js';
+import { decodeFrames, framesFromFragments, isCodecTransferSyntax, type FrameInfo } from '../../src/codecs/index.js';
 import { readManifest, readPixelFile, type PixelFile } from './helpers/dicom-file.js';
 import { TESTDATA } from './helpers/paths.js';
 
@@ -22,8 +22,10 @@ export async function decodeFile(file: string, opts = {}): Promise<Buffer> {
   const frames = framesFromFragments(f.fragments ?? [], f.numberOfFrames, f.basicOffsetTable);
   // DCMTK writes colour-by-pixel for these files (MANIFEST `planar` column and dcmdump of dcmdrle output).
   const info = { ...infoOf(f), planarConfiguration: 0 as const };
-  const decoded = await Promise.all(frames.map((fr) => decodeFrame(f.transferSyntax, fr, info, opts)));
-  return Buffer.concat(decoded);
+  // All frames in parallel into one buffer, as the transcoder will do.
+  const { pixelData, frames: views } = await decodeFrames(f.transferSyntax, frames, info, opts);
+  assert.equal(views.length, f.numberOfFrames);
+  return pixelData;
 }
 
 const sha = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');

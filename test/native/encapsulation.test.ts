@@ -1,7 +1,7 @@
 // Encapsulated Pixel Data items (PS3.5 §A.4): building them, and splitting fragments into frames.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { encapsulate, framesFromFragments } from '../../src/codecs/index.js';
+import { encapsulate, framesFromFragments, offsetTables } from '../../src/codecs/index.js';
 
 function parseItems(items: Buffer[]): Buffer[] {
   return items.map((it) => {
@@ -51,4 +51,18 @@ test('framesFromFragments rejects tables and counts that do not fit', () => {
   bad.writeUInt32LE(7, 4);
   assert.throws(() => framesFromFragments(frags, 2, bad), { code: 'GW_ERR_CODEC_FRAGMENTS' });
   assert.throws(() => framesFromFragments(frags, 0), { code: 'GW_ERR_ARGUMENT' });
+});
+
+test('past 4 GiB the Basic Offset Table is empty and an Extended Offset Table is built', () => {
+  const lengths = [2 ** 31, 2 ** 31, 2 ** 31, 10]; // the last item starts after 6 GiB + 24 bytes
+  const t = offsetTables(lengths);
+  assert.equal(t.basicOffsetTable.length, 0);
+  assert.ok(t.extended);
+  const eot = t.extended.extendedOffsetTable;
+  const offsets = [0, 1, 2, 3].map((i) => eot.readBigUInt64LE(i * 8));
+  assert.deepEqual(offsets, [0n, 2n ** 31n + 8n, 2n ** 32n + 16n, 3n * 2n ** 31n + 24n]);
+  const lens = [0, 1, 2, 3].map((i) => t.extended!.extendedOffsetTableLengths.readBigUInt64LE(i * 8));
+  assert.deepEqual(lens, lengths.map(BigInt));
+  // Below 4 GiB: a Basic Offset Table and no Extended Offset Table.
+  assert.deepEqual(offsetTables([4, 2]).basicOffsetTable, Buffer.from([0, 0, 0, 0, 12, 0, 0, 0]));
 });
