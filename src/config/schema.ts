@@ -85,8 +85,12 @@ function checkAllow(key: string, v: unknown): AllowEntry[] {
 
 function checkDestination(key: string, e: unknown, ownAe: string): DestinationConfig {
   if (!isObj(e)) throw new ConfigError(key, 'a destination object', e);
-  checkKeys(key, e, ['name', 'aeTitle', 'host', 'port', 'callingAeTitle', 'maxPduLength', 'transferSyntaxes', 'concurrency']);
+  checkKeys(key, e, ['name', 'aeTitle', 'host', 'port', 'callingAeTitle', 'maxPduLength', 'transferSyntaxes', 'concurrency', 'compress']);
+  if (e.compress !== undefined && e.compress !== null && e.compress !== 'jpeg-lossless' && e.compress !== 'rle') {
+    throw new ConfigError(`${key}.compress`, '"jpeg-lossless", "rle" or null', e.compress);
+  }
   return {
+    ...(e.compress ? { compress: e.compress as 'jpeg-lossless' | 'rle' } : {}),
     name: checkString(`${key}.name`, e.name, /^[A-Za-z0-9_.-]{1,64}$/, 'a name of 1-64 letters, digits, _ . -'),
     aeTitle: checkAeTitle(`${key}.aeTitle`, e.aeTitle),
     host: checkHost(`${key}.host`, e.host),

@@ -40,6 +40,8 @@ export interface DestinationConfig {
   transferSyntaxes: string[];
   /** Parallel associations to this destination. */
   concurrency: number;
+  /** Compress native grayscale images losslessly for a slow link when the PACS accepts it. */
+  compress?: 'jpeg-lossless' | 'rle';
 }
 
 export interface RouteConfig {

@@ -9,7 +9,8 @@ import type { AcceptedContext, ScuAssociation, ScuContext } from '../net/types.j
 import type { QueueEntry, QueueItem, InstanceRecord } from '../spool/types.js';
 import { statusHex } from '../services/status-codes.js';
 import { backoffDelay, classifyRejection, classifyStoreStatus, DEFAULT_BACKOFF, type BackoffPolicy } from './policy.js';
-import { canTranscode, FALLBACK_SYNTAXES, transcodeStream } from './transcode.js';
+import { canTranscode, COMPRESS_SYNTAX, FALLBACK_SYNTAXES, transcodeStream } from './transcode.js';
+import { canEncodeTo, encodable, probeImage } from '../codecs/dataset-encoder.js';
 
 export const DESTINATION_STATES = ['idle', 'sending', 'backoff', 'circuit-open', 'disabled'] as const;
 export type DestinationState = (typeof DESTINATION_STATES)[number];
@@ -184,6 +185,21 @@ export class Destination {
 
   // ---- association and contexts -----------------------------------------------------------------
 
+  private compressSyntax(): string | undefined {
+    return this.cfg.compress ? COMPRESS_SYNTAX[this.cfg.compress] : undefined;
+  }
+
+  /** The compressed context to use for `r` when the destination asks for WAN compression, the PACS
+   *  accepted it and the image qualifies (native LE, one sample: codecs/dataset-encoder.ts). */
+  private async compressedContext(accepted: AcceptedContext[], r: InstanceRecord): Promise<AcceptedContext | undefined> {
+    const z = this.compressSyntax();
+    if (!z || !canEncodeTo(r.transferSyntax, z)) return undefined;
+    const ctx = accepted.find((c) => c.abstractSyntax === r.sopClassUid && c.transferSyntax === z);
+    if (!ctx) return undefined;
+    const probe = await probeImage(this.deps.spool.readDataset(r.id), r.transferSyntax).catch(() => null);
+    return encodable(probe, z) ? ctx : undefined;
+  }
+
   private fallbacks(): string[] {
     return this.cfg.transferSyntaxes.length ? [...this.cfg.transferSyntaxes] : [...FALLBACK_SYNTAXES];
   }
@@ -198,10 +214,14 @@ export class Destination {
       const add: ScuContext[] = [];
       if (!seen.has(`${r.sopClassUid}|${r.transferSyntax}`)) add.push({ abstractSyntax: r.sopClassUid, transferSyntaxes: [r.transferSyntax] });
       if (!seen.has(`${r.sopClassUid}|*`)) add.push({ abstractSyntax: r.sopClassUid, transferSyntaxes: this.fallbacks() });
+      const z = this.compressSyntax();
+      if (z && z !== r.transferSyntax && !seen.has(`${r.sopClassUid}|${z}`) && canEncodeTo(r.transferSyntax, z)) {
+        add.push({ abstractSyntax: r.sopClassUid, transferSyntaxes: [z] });
+      }
       if (contexts.length + add.length > MAX_CONTEXTS) break;
       for (const c of add) {
         contexts.push(c);
-        seen.add(`${c.abstractSyntax}|${c.transferSyntaxes.length === 1 && c.transferSyntaxes[0] === r.transferSyntax ? r.transferSyntax : '*'}`);
+        seen.add(`${c.abstractSyntax}|${c.transferSyntaxes.length === 1 ? c.transferSyntaxes[0] : '*'}`);
       }
       kept.push(it);
     }
@@ -279,7 +299,7 @@ export class Destination {
     const r = it.record;
     let ctx: AcceptedContext;
     try {
-      ctx = this.choose(assoc.accepted, r);
+      ctx = (await this.compressedContext(assoc.accepted, r)) ?? this.choose(assoc.accepted, r);
     } catch (err) {
       await this.itemFailed(it, err as ItemError);
       return;

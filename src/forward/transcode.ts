@@ -7,6 +7,7 @@ import { TransferSyntaxConverter, isNativeSyntax } from '../dicom/convert.js';
 import { DEFLATED_EXPLICIT_VR_LE, EXPLICIT_VR_LE, IMPLICIT_VR_LE } from '../dicom/encoding.js';
 import { GatewayError, ERROR_CODES } from '../errors.js';
 import { canDecodeTo, decodeDataset } from '../codecs/dataset-transcoder.js';
+import { canEncodeTo, encodeDataset } from '../codecs/dataset-encoder.js';
 
 /** Syntaxes we can turn into a native one without pixel codecs. */
 function decodableWithoutCodecs(ts: string): boolean {
@@ -15,8 +16,11 @@ function decodableWithoutCodecs(ts: string): boolean {
 
 export function canTranscode(from: string, to: string): boolean {
   if (from === to) return true;
-  return (isNativeSyntax(to) && decodableWithoutCodecs(from)) || canDecodeTo(from, to);
+  return (isNativeSyntax(to) && decodableWithoutCodecs(from)) || canDecodeTo(from, to) || canEncodeTo(from, to);
 }
+
+/** Transfer syntax of a destination's `compress` setting (issue #4 "compress for the WAN"). */
+export const COMPRESS_SYNTAX = { 'jpeg-lossless': '1.2.840.10008.1.2.4.70', rle: '1.2.840.10008.1.2.5' } as const;
 
 /** Fallback order when the destination does not take the received syntax (issue #4). */
 export const FALLBACK_SYNTAXES: readonly string[] = [EXPLICIT_VR_LE, IMPLICIT_VR_LE];
@@ -32,6 +36,10 @@ export async function* transcodeStream(source: AsyncIterable<Buffer>, from: stri
   }
   if (canDecodeTo(from, to)) {
     yield* decodeDataset(source, from, to);
+    return;
+  }
+  if (canEncodeTo(from, to)) {
+    yield* encodeDataset(source, from, to);
     return;
   }
   if (!canTranscode(from, to)) {

@@ -179,3 +179,16 @@ test('JPEG Lossless and RLE input is decoded on the way out when the PACS takes 
   assert.equal(d.forwarded, 2);
   await spool.close();
 });
+
+test('compress: "jpeg-lossless" sends grayscale native images as JPEG Lossless SV1 when accepted, colour as received', async () => {
+  const { spool } = await spoolWith(['pydicom/CT_small.dcm', 'pylibjpeg-data/ds/LittleEndianExplicit/SC_rgb.dcm']);
+  const pacs = fakePacs({});
+  const d = new Destination(cfg({ compress: 'jpeg-lossless' }), { spool, connect: pacs.connect, log, ...fast });
+  d.start();
+  await until(() => pacs.received.length === 2);
+  await d.stop();
+  assert.deepEqual(pacs.received.map((r) => r.ts), ['1.2.840.10008.1.2.4.70', '1.2.840.10008.1.2.1']);
+  const ct = readFileSync(path.join(TESTDATA, 'pydicom/CT_small.dcm'));
+  assert.ok(pacs.received[0].bytes.length < ct.length * 0.8, 'smaller on the wire');
+  await spool.close();
+});
