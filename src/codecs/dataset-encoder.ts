@@ -12,6 +12,7 @@ import { integerStringValue, uint16Value } from '../dicom/values.js';
 import { ITEM, SEQUENCE_DELIMITATION, UNDEFINED_LENGTH } from '../dicom/vr.js';
 import { GatewayError, ERROR_CODES } from '../errors.js';
 import { encodeFrame, type FrameInfo } from './frame-codec.js';
+import { pumpDataset, type QueuingHandler } from './pump.js';
 
 const PIXEL_DATA = 0x7fe00010;
 const EXPLICIT_LE = '1.2.840.10008.1.2.1';
@@ -74,7 +75,7 @@ export async function probeImage(source: AsyncIterable<Buffer>, ts: string): Pro
   return null;
 }
 
-class Encapsulator implements DatasetHandler {
+class Encapsulator implements QueuingHandler {
   readonly queue: Array<Buffer | Promise<Buffer>> = [];
   private readonly conv: TransferSyntaxConverter;
   private readonly collected = imageCollector();
@@ -171,20 +172,5 @@ class Encapsulator implements DatasetHandler {
  */
 export async function* encodeDataset(source: AsyncIterable<Buffer>, from: string, to: string): AsyncGenerator<Buffer> {
   if (!canEncodeTo(from, to)) throw new GatewayError(ERROR_CODES.DICOM_TRANSFER_SYNTAX, `cannot encode ${from} to ${to}`);
-  const e = new Encapsulator(from, to);
-  const reader = new DatasetReader(e, { format: 'dataset', transferSyntax: from });
-  const drain = async function* (): AsyncGenerator<Buffer> {
-    while (e.queue.length) {
-      const next = e.queue.shift()!;
-      yield next instanceof Promise ? await next : next;
-    }
-  };
-  for await (const chunk of source) {
-    reader.write(chunk);
-    e.flush();
-    yield* drain();
-  }
-  await reader.end();
-  e.flush();
-  yield* drain();
+  yield* pumpDataset(new Encapsulator(from, to), source, from);
 }

@@ -4,7 +4,7 @@
 // SOI markers: PS3.5 §A.4) and each frame is decoded on the libuv pool as soon as it is complete, so
 // frames of a multi-frame instance decode in parallel while output stays in order. Memory: the
 // compressed and decoded frames in flight, never the whole Pixel Data.
-import { DatasetReader, type DatasetHandler, type Element } from '../dicom/reader.js';
+import type { Element } from '../dicom/reader.js';
 import { TransferSyntaxConverter } from '../dicom/convert.js';
 import { elementHeader } from '../dicom/writer.js';
 import { encodingOf } from '../dicom/encoding.js';
@@ -12,6 +12,7 @@ import { integerStringValue, uint16Value } from '../dicom/values.js';
 import { GatewayError, ERROR_CODES } from '../errors.js';
 import { decodeFrame, type FrameInfo } from './frame-codec.js';
 import { isCodecTransferSyntax } from './transfer-syntaxes.js';
+import { pumpDataset, type QueuingHandler } from './pump.js';
 
 const PIXEL_DATA = 0x7fe00010;
 const EXTENDED_OFFSET_TABLE = 0x7fe00001;
@@ -37,7 +38,7 @@ function codecError(message: string): GatewayError {
 }
 
 /** Reader handler that turns the dataset into a queue of output pieces (bytes or pending decodes). */
-class Decapsulator implements DatasetHandler {
+class Decapsulator implements QueuingHandler {
   readonly queue: Array<Buffer | Promise<Buffer>> = [];
   private readonly conv: TransferSyntaxConverter;
   private readonly image: Image = {};
@@ -163,12 +164,9 @@ class Decapsulator implements DatasetHandler {
     if (this.expectedBytes & 1) this.queue.push(Buffer.alloc(1));
   }
 
+  /** Non-pixel output may be flushed only outside Pixel Data (the header is already queued). */
   flush(): void {
-    this.conv.flush();
-  }
-
-  get pixelOpen(): boolean {
-    return this.inPixel;
+    if (!this.inPixel) this.conv.flush();
   }
 }
 
@@ -179,20 +177,5 @@ class Decapsulator implements DatasetHandler {
  */
 export async function* decodeDataset(source: AsyncIterable<Buffer>, from: string, to: string): AsyncGenerator<Buffer> {
   if (!canDecodeTo(from, to)) throw codecError(`cannot decode ${from} to ${to}`);
-  const d = new Decapsulator(from, to);
-  const reader = new DatasetReader(d, { format: 'dataset', transferSyntax: from });
-  const drain = async function* (): AsyncGenerator<Buffer> {
-    while (d.queue.length) {
-      const next = d.queue.shift()!;
-      yield next instanceof Promise ? await next : next;
-    }
-  };
-  for await (const chunk of source) {
-    reader.write(chunk);
-    if (!d.pixelOpen) d.flush();
-    yield* drain();
-  }
-  await reader.end();
-  d.flush();
-  yield* drain();
+  yield* pumpDataset(new Decapsulator(from, to), source, from);
 }

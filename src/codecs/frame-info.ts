@@ -1,18 +1,11 @@
 // Codecs layer: checks of the frame description handed to the codecs, once, at the edge, with messages
 // that name the parameter, what was expected and what arrived (sharp lib/is.mjs style). No native calls.
 import { GatewayError, ERROR_CODES, describe } from '../errors.js';
-import { CODEC_KIND, type CodecKind } from '../native/codec-binding.js';
+import { CODEC_KIND, type CodecKind, type NativeFrameLayout } from '../native/codec-binding.js';
 
-/** One frame's pixel description, from the dataset's Image Pixel module (PS3.3 §C.7.6.3). */
-export interface FrameInfo {
-  rows: number;
-  columns: number;
-  samplesPerPixel: number;
-  bitsAllocated: number;
-  bitsStored: number;
-  pixelRepresentation: 0 | 1;
-  planarConfiguration: 0 | 1;
-}
+/** One frame's pixel description, from the dataset's Image Pixel module (PS3.3 §C.7.6.3): the layout
+ *  the addon reads. */
+export type FrameInfo = NativeFrameLayout;
 
 function fail(fn: string, name: string, expected: string, found: unknown): never {
   throw new GatewayError(ERROR_CODES.ARGUMENT, `${fn} ${name}: expected ${expected}, found ${describe(found)}`);

@@ -35,6 +35,11 @@ export const STATUS = {
   PROCESSING_FAILURE: 0x0110,
   SOP_CLASS_NOT_SUPPORTED: 0x0122,
   UNRECOGNIZED_OPERATION: 0x0211,
+  /** PS3.4 Table B.2-1 warnings: Coercion of Data Elements, Data Set does not match SOP Class,
+   *  Elements Discarded. */
+  WARNING_COERCION: 0xb000,
+  WARNING_DATASET_MISMATCH: 0xb006,
+  WARNING_ELEMENTS_DISCARDED: 0xb007,
 } as const;
 
 type Vr = 'UI' | 'US' | 'AE' | 'LO' | 'AT' | 'UL';

@@ -6,6 +6,7 @@ import type { DestinationConfig } from '../config/types.js';
 import { GatewayError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { AcceptedContext, ScuAssociation, ScuContext } from '../net/types.js';
+import type { OpenAssociationOptions } from '../net/scu.js';
 import type { QueueEntry, QueueItem, InstanceRecord } from '../spool/types.js';
 import { statusHex } from '../services/status-codes.js';
 import { backoffDelay, classifyRejection, classifyStoreStatus, DEFAULT_BACKOFF, type BackoffPolicy } from './policy.js';
@@ -24,16 +25,8 @@ export interface ForwardSpool {
   readDataset(id: number): AsyncIterable<Buffer>;
 }
 
-export interface ConnectOptions {
-  host: string;
-  port: number;
-  callingAe: string;
-  calledAe: string;
-  maxPduLength?: number;
-  contexts: ScuContext[];
-  connectTimeoutMs?: number;
-  log: Logger;
-}
+/** What `connect` receives: the SCU's own options (net/scu.ts). */
+export type ConnectOptions = OpenAssociationOptions;
 
 export interface DestinationDeps {
   spool: ForwardSpool;
