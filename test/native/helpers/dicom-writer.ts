@@ -4,7 +4,6 @@ import fs from 'node:fs';
 import type { FrameInfo } from '../../../src/codecs/index.js';
 import { encapsulate, SEQUENCE_DELIMITATION_ITEM } from '../../../src/codecs/index.js';
 
-const EXPLICIT_LE = '1.2.840.10008.1.2.1';
 const SC_IMAGE_STORAGE = '1.2.840.10008.5.1.4.1.1.7';
 const UID_ROOT = '1.2.826.0.1.3680043.10.1234.';
 
