@@ -44,6 +44,15 @@ function statusLine(gw: Gateway): string {
 const STOP_DEADLINE_MS = 9000;
 
 export async function runDaemon(opts: DaemonOptions): Promise<void> {
+  // Signals first: a SIGTERM during start-up or right after READY=1 must still end in a clean stop,
+  // never the default action (which would kill us mid-commit with exit code null).
+  let requested: string | null = null;
+  let onSignal: (signal: string) => void = (signal) => {
+    requested ??= signal;
+  };
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+
   let cfg = loadConfig({ file: opts.configFile });
   // Without a config file, settings saved from the web page live in <spool>/http/config.json.
   const saved = path.join(cfg.spool.dir, 'http', 'config.json');
@@ -110,6 +119,6 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
       },
     );
   };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  onSignal = shutdown;
+  if (requested) shutdown(requested);
 }
