@@ -6,7 +6,8 @@ import { VERSION } from './version.js';
 import { Gateway } from './gateway.js';
 import type { Config } from './config/types.js';
 import path from 'node:path';
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
+import { configFiles } from './config/files.js';
 import { createBackend, RecentList } from './backend.js';
 import { startHttpServer } from './web/server.js';
 import { httpOptionsFromConfig } from './web/options.js';
@@ -40,6 +41,17 @@ function statusLine(gw: Gateway): string {
   return `DICOM ${s.aeTitle}:${s.dicomPort}; received ${s.received.instances}, spool ${s.spool.instances} instances, ${queued} queued`;
 }
 
+/** Whether the daemon can replace `file` (write a temp file beside it and rename). */
+function writable(file: string): boolean {
+  try {
+    accessSync(path.dirname(file), constants.W_OK);
+    accessSync(file, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** CONTRACT.md: SIGTERM/SIGINT stop within 10 s; this bounds the graceful part. */
 const STOP_DEADLINE_MS = 9000;
 
@@ -54,9 +66,10 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
   process.on('SIGINT', () => onSignal('SIGINT'));
 
   let cfg = loadConfig({ file: opts.configFile });
-  // Without a config file, settings saved from the web page live in <spool>/http/config.json.
-  const saved = path.join(cfg.spool.dir, 'http', 'config.json');
-  if (!cfg.source.file && existsSync(saved)) cfg = loadConfig({ file: saved });
+  // Settings saved from the web page: see config/files.ts.
+  const files = configFiles(cfg.source.file, cfg.spool.dir, writable, existsSync);
+  if (files.load) cfg = loadConfig({ file: files.load });
+  const webConfigFile = files.save;
   const root: RootLogger = createLogger(cfg.log.level);
   const log = root.logger;
   log.info({ version: VERSION, node: process.version, settings: settingsSummary(cfg) }, 'starting');
@@ -77,7 +90,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
   let http: HttpServerHandle;
   try {
     const stateDir = path.join(cfg.spool.dir, 'http');
-    http = await startHttpServer(httpOptionsFromConfig(cfg, { log: log.child({ layer: 'http' }), backend: createBackend(gateway, recent, log), stateDir, configFile: cfg.source.file ?? undefined }));
+    http = await startHttpServer(httpOptionsFromConfig(cfg, { log: log.child({ layer: 'http' }), backend: createBackend(gateway, recent, log), stateDir, configFile: webConfigFile }));
   } catch (err) {
     log.fatal({ err }, 'start failed');
     await gateway.stop(0);
