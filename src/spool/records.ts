@@ -60,17 +60,18 @@ export function deleteInstanceTxn(dbs: SpoolDbs, id: number): InstanceRecord | u
 }
 
 /**
- * Commit of a received instance (the last chunk, if any, comes in here so the whole instance appears
+ * Commit of a received instance (the chunks not yet written come in here, so the whole instance appears
  * atomically). Replace policy: an older instance with the same SOP Instance UID is deleted in this
  * same transaction (record, chunks, all its queue/dead/ledger entries); the new one is queued afresh.
  */
 export function commitInstanceTxn(
   dbs: SpoolDbs,
   record: InstanceRecord,
-  tail: Buffer | null,
+  tail: Buffer[],
   now: number,
 ): { replaced?: InstanceRecord } {
-  if (tail) dbs.chunks.put([record.id, record.chunks - 1], tail);
+  // The chunks not written yet (all of them for a small instance) are the record's last ones.
+  tail.forEach((buf, i) => dbs.chunks.put([record.id, record.chunks - tail.length + i], buf));
   const oldId = dbs.bySopInstance.get(record.sopInstanceUid);
   const replaced = oldId !== undefined && oldId !== record.id ? deleteInstanceTxn(dbs, oldId) : undefined;
   dbs.instances.put(record.id, record);

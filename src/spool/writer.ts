@@ -66,6 +66,9 @@ export class ChunkedWriter implements SpoolWriter {
   private cur: Buffer | null = null;
   private curLen = 0;
   private inFlight = 0;
+  /** Full chunks not yet put: an instance of at most maxPendingChunks chunks is written entirely by
+   *  its commit transaction (one LMDB round trip instead of three); a larger one streams them out. */
+  private deferred: Buffer[] = [];
   private waiters: Array<{ limit: number; resolve: () => void }> = [];
   private aborting: Promise<void> | undefined;
   private committing: Promise<InstanceRecord> | undefined;
@@ -108,13 +111,15 @@ export class ChunkedWriter implements SpoolWriter {
   private async doCommit(attrs: InstanceAttrs, destinations: string[]): Promise<InstanceRecord> {
     await this.drain(0);
     if (this.error) throw this.error;
-    const tail = this.curLen > 0 && this.cur ? this.cur.subarray(0, this.curLen) : null;
-    const record = this.record(attrs, destinations, tail ? this.seq + 1 : this.seq);
+    const tail = [...this.deferred];
+    if (this.curLen > 0 && this.cur) tail.push(this.cur.subarray(0, this.curLen));
+    const record = this.record(attrs, destinations, this.seq + tail.length);
     const { dbs } = this.host;
     try {
       const now = Date.now();
       const result = await durable(dbs, dbs.root.transaction(() => commitInstanceTxn(dbs, record, tail, now)));
       this.state = 'committed';
+      this.releaseDeferred();
       this.releaseCur();
       this.host.unreserve(this.written);
       this.host.committed(record, result.replaced);
@@ -138,6 +143,7 @@ export class ChunkedWriter implements SpoolWriter {
 
   private async removePartial(): Promise<void> {
     await this.drain(0);
+    this.releaseDeferred();
     this.releaseCur();
     if (!this.host.isOpen()) return; // the next open's recovery removes the partial instance
     const { dbs } = this.host;
@@ -189,15 +195,26 @@ export class ChunkedWriter implements SpoolWriter {
     }
   }
 
-  /** Puts the filled current buffer as chunk `seq`; it returns to the pool once committed. */
+  /** Sets the filled current buffer aside; once more than maxPendingChunks are waiting, puts them all. */
   private putFull(): void {
-    // The marker goes in the same event turn, so the same transaction, as the first chunk: an instance
-    // smaller than one chunk costs a single transaction (its commit) and needs no marker at all.
-    if (this.seq === 0) this.track(this.host.markPartial(this.id, this.info), null);
-    const buf = this.cur as Buffer;
+    this.deferred.push(this.cur as Buffer);
     this.cur = null;
     this.curLen = 0;
-    this.track(this.host.dbs.chunks.put([this.id, this.seq++], buf), buf);
+    if (this.deferred.length > this.host.maxPendingChunks) this.putDeferred();
+  }
+
+  /** Puts the waiting chunks as `seq`, `seq`+1…; each returns to the pool once committed. */
+  private putDeferred(): void {
+    // The marker goes in the same event turn, so the same transaction, as the first chunk: an instance
+    // that never needs an early put costs a single transaction (its commit) and needs no marker at all.
+    if (this.seq === 0) this.track(this.host.markPartial(this.id, this.info), null);
+    for (const buf of this.deferred) this.track(this.host.dbs.chunks.put([this.id, this.seq++], buf), buf);
+    this.deferred = [];
+  }
+
+  private releaseDeferred(): void {
+    for (const buf of this.deferred) this.host.pool.release(buf);
+    this.deferred = [];
   }
 
   private track(p: Promise<unknown>, buf: Buffer | null): void {

@@ -58,10 +58,15 @@ test('reopen after close: data kept, ids continue, an uncommitted instance is re
   try {
     let s = await Spool.open({ dir: t.dir, maxBytes: null, log: cap.log });
     const a = await store(s, '2.1', bytesFor(1, 300_000), ['A']);
+    // Above the deferral threshold (maxPendingChunks chunks) chunks stream out before the commit…
     const w = s.beginInstance({ ...INFO, sopInstanceUid: '2.2' });
-    await w.write(bytesFor(2, 600_000));
+    await w.write(bytesFor(2, 2_000_000));
+    // …below it they stay in memory until the commit writes them: nothing reaches the disk.
+    const small = s.beginInstance({ ...INFO, sopInstanceUid: '2.4' });
+    await small.write(bytesFor(4, 600_000));
     await s.dbs.root.flushed;
     assert.equal(s.dbs.partial.getCount({}), 1);
+    assert.equal(s.dbs.chunks.getCount({ start: [small.id, 0], end: [small.id + 1, 0] }), 0);
     await s.close(); // without commit or abort: as if the process had died
     s = await Spool.open({ dir: t.dir, maxBytes: null, log: cap.log });
     const open = cap.lines.filter((l) => l.msg === 'spool open').at(-1);
