@@ -1,0 +1,105 @@
+// Kill -9 of the real daemon during a 200-instance storescu send, several rounds on one spool
+// (CONTRACT.md: a C-STORE Success means the instance survives kill -9). storescu -v tells which
+// instances were acknowledged with Success; after each restart every one of them must be in the spool
+// with the sha256 of the bytes DCMTK sent, and no partial instance may remain (Spool.verify()).
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { startDaemon, cleanupDaemons, tempDir, type Daemon } from '../helpers/daemon.js';
+import { expectedDataset, openSpool } from '../helpers/corpus.js';
+import { acknowledgedFiles, makeInstances, type Instance } from '../helpers/instances.js';
+import { TS } from '../helpers/net.js';
+
+after(cleanupDaemons);
+
+const ROUNDS = 6;
+const N = 200;
+/** Mostly small CTs (one transaction each); every tenth is ~1 MB (4 chunks), so kills also land mid-instance. */
+const TEMPLATES = [...Array(9).fill('pydicom/CT_small.dcm'), 'pylibjpeg-data/ds/LittleEndianExplicit/OBXXXX1A_2frame.dcm'] as string[];
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** storescu -v over all files; resolves with its exit code and log (stderr) once it ends. */
+function storescuV(port: number, files: string[]): Promise<{ code: number | null; log: string }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn('storescu', ['-v', '-aet', 'KILL9', '-aec', 'PACSGATE', '127.0.0.1', String(port), ...files],
+      { env: { ...process.env, TCP_NODELAY: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let log = '';
+    p.stderr.setEncoding('utf8');
+    p.stderr.on('data', (s: string) => (log += s));
+    p.on('error', (err) => reject(new Error(`storescu: ${err.message} (DCMTK needed)`)));
+    p.on('close', (code) => resolve({ code, log }));
+  });
+}
+
+const stored = (d: Daemon): number => d.lines.filter((l) => l.msg === 'instance stored').length;
+
+test(`kill -9 at random points of a ${N}-instance send, ${ROUNDS} rounds: acknowledged instances survive, no partials`, async (t) => {
+  const dir = tempDir('pg-kill9-');
+  const spoolDir = path.join(dir, 'spool');
+  const instances = await makeInstances(dir, N, TEMPLATES);
+  const byFile = new Map(instances.map((i) => [i.file, i]));
+  const acked = new Map<string, Instance>();
+  const partialsRemoved: number[] = [];
+
+  const sum = (): number => partialsRemoved.reduce((a, b) => a + b, 0);
+  // ROUNDS rounds; then, while no kill has yet landed inside an instance, up to 6 more mid-instance rounds.
+  for (let round = 0; round < ROUNDS || (sum() === 0 && round < ROUNDS + 6); round++) {
+    // debug level: 'spool instance begin' marks the start of each instance in the log
+    const d = await startDaemon({ spoolDir, env: { PACSGATE_LOG_LEVEL: 'debug' } });
+    if (round > 0) partialsRemoved.push(Number((await d.waitFor((l) => l.msg === 'spool open')).partialsRemoved));
+    // Even rounds: kill a few ms into a ~1 MB instance (index 10m+9), when some of its chunks are
+    // written but not committed. Odd rounds: after a random number of stored instances, + 0-15 ms.
+    const midInstance = round % 2 === 0 || round >= ROUNDS;
+    const killAfter = midInstance ? 10 * (2 + Math.floor(Math.random() * 15)) + 9 : 5 + Math.floor(Math.random() * (N - 20));
+    let extraMs = Math.floor(Math.random() * 15);
+    const send = storescuV(d.dicomPort, instances.map((i) => i.file));
+    let done = false;
+    void send.then(() => (done = true));
+    const begun = (): number => d.lines.filter((l) => l.msg === 'spool instance begin').length;
+    while (!done && (midInstance ? begun() <= killAfter : stored(d) < killAfter)) await sleep(1);
+    if (midInstance) {
+      // two thirds through, judged by how long the earlier ~1 MB instances of this round took ('ms' field)
+      const big = d.lines.filter((l) => l.msg === 'instance stored' && Number(l.bytes) > 500_000).map((l) => Number(l.ms));
+      extraMs = Math.max(1, Math.round(0.65 * big.reduce((a, b) => a + b, 0) / Math.max(1, big.length)));
+    }
+    await sleep(extraMs);
+    await d.kill9();
+    const res = await send;
+    const ackedNow = acknowledgedFiles(res.log);
+    for (const f of ackedNow) acked.set(byFile.get(f)!.sopInstanceUid, byFile.get(f)!);
+    t.diagnostic(`round ${round}: killed ${extraMs} ms after ${midInstance ? 'instance begin' : 'instance stored'} #${killAfter + (midInstance ? 1 : 0)}; `
+      + `storescu exit ${res.code}, ${ackedNow.length} acknowledged`);
+    assert.ok(ackedNow.length > 0 && ackedNow.length < N, 'the kill landed during the send');
+  }
+
+  // A last start runs recovery; a clean SIGTERM stop; then the spool is checked offline.
+  const d = await startDaemon({ spoolDir });
+  partialsRemoved.push(Number((await d.waitFor((l) => l.msg === 'spool open')).partialsRemoved));
+  const status = await d.http('/api/status');
+  const stop = await d.stop();
+  assert.equal(stop.code, 0);
+  t.diagnostic(`partial instances removed at each restart: ${partialsRemoved.join(', ')}; ${acked.size} distinct acknowledged`);
+  assert.ok(sum() >= 1, 'some kill landed inside an instance and recovery removed it');
+
+  const spool = await openSpool(spoolDir);
+  try {
+    const v = spool.verify();
+    assert.deepEqual(v.problems, [], 'verify: chunks, sizes, sha256, index, counters');
+    assert.equal(spool.dbs.partial.getCount(), 0, 'no partial marker left');
+    assert.equal((status.body as { spool: { instances: number } }).spool.instances, v.instances, '/api/status spool.instances');
+    assert.ok(v.instances >= acked.size);
+    const work = tempDir('pg-kill9-exp-');
+    for (const [uid, inst] of acked) {
+      const rec = spool.findBySopInstanceUid(uid);
+      assert.ok(rec, `acknowledged ${path.basename(inst.file)} is in the spool`);
+      assert.equal(rec.transferSyntax, TS.EXPLICIT_LE);
+      const exp = await expectedDataset(inst.file, inst.transferSyntax, rec.transferSyntax, work);
+      assert.equal(rec.sha256, exp.sha256, `${path.basename(inst.file)}: sha256 of the bytes sent`);
+      assert.equal(rec.bytes, exp.bytes);
+    }
+  } finally {
+    await spool.close();
+  }
+});
