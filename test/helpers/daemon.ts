@@ -40,6 +40,8 @@ export interface Daemon {
   stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
   /** SIGKILL; resolves once the process is gone. */
   kill9(): Promise<void>;
+  /** Calls `listener` for every future log line, as it arrives; returns the unsubscribe function. */
+  onLine(listener: (l: LogLine) => void): () => void;
   /** Resolves with the first log line matching `pred` (already seen or future); rejects after timeoutMs. */
   waitFor(pred: (l: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -144,6 +146,10 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
 
   return {
     pid, dicomPort: dicom.port as number, httpPort, spoolDir, lines, stderr, exited, waitFor,
+    onLine(listener) {
+      waiters.add(listener);
+      return () => waiters.delete(listener);
+    },
     memory: () => procStatus(pid),
     async http(pathname) {
       const res = await fetch(`http://127.0.0.1:${httpPort}${pathname}`);

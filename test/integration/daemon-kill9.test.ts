@@ -6,7 +6,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { startDaemon, cleanupDaemons, tempDir, type Daemon } from '../helpers/daemon.js';
+import { startDaemon, cleanupDaemons, tempDir } from '../helpers/daemon.js';
 import { expectedDataset, openSpool } from '../helpers/corpus.js';
 import { acknowledgedFiles, makeInstances, type Instance } from '../helpers/instances.js';
 import { TS } from '../helpers/net.js';
@@ -33,8 +33,6 @@ function storescuV(port: number, files: string[]): Promise<{ code: number | null
   });
 }
 
-const stored = (d: Daemon): number => d.lines.filter((l) => l.msg === 'instance stored').length;
-
 test(`kill -9 at random points of a ${N}-instance send, ${ROUNDS} rounds: acknowledged instances survive, no partials`, async (t) => {
   const dir = tempDir('pg-kill9-');
   const spoolDir = path.join(dir, 'spool');
@@ -54,16 +52,25 @@ test(`kill -9 at random points of a ${N}-instance send, ${ROUNDS} rounds: acknow
     const midInstance = round % 2 === 0 || round >= ROUNDS;
     const killAfter = midInstance ? 10 * (2 + Math.floor(Math.random() * 15)) + 9 : 5 + Math.floor(Math.random() * (N - 20));
     let extraMs = Math.floor(Math.random() * 15);
+    const bigMs: number[] = [];
+    let begun = 0;
+    let done = 0;
+    let fire: () => void = () => {};
+    const trigger = new Promise<void>((r) => (fire = r));
+    // Counted as the lines arrive, so the kill follows the chosen event without polling lag.
+    const off = d.onLine((l) => {
+      if (l.msg === 'spool instance begin' && ++begun === killAfter + 1 && midInstance) {
+        // two thirds into it, judged by how long the earlier ~1 MB instances of this round took ('ms')
+        extraMs = Math.max(1, Math.round(0.65 * bigMs.reduce((a, b) => a + b, 0) / Math.max(1, bigMs.length)));
+        fire();
+      }
+      if (l.msg !== 'instance stored') return;
+      if (Number(l.bytes) > 500_000) bigMs.push(Number(l.ms));
+      if (++done === killAfter && !midInstance) fire();
+    });
     const send = storescuV(d.dicomPort, instances.map((i) => i.file));
-    let done = false;
-    void send.then(() => (done = true));
-    const begun = (): number => d.lines.filter((l) => l.msg === 'spool instance begin').length;
-    while (!done && (midInstance ? begun() <= killAfter : stored(d) < killAfter)) await sleep(1);
-    if (midInstance) {
-      // two thirds through, judged by how long the earlier ~1 MB instances of this round took ('ms' field)
-      const big = d.lines.filter((l) => l.msg === 'instance stored' && Number(l.bytes) > 500_000).map((l) => Number(l.ms));
-      extraMs = Math.max(1, Math.round(0.65 * big.reduce((a, b) => a + b, 0) / Math.max(1, big.length)));
-    }
+    await Promise.race([trigger, send]);
+    off();
     await sleep(extraMs);
     await d.kill9();
     const res = await send;
