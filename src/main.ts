@@ -33,6 +33,14 @@ function settingsSummary(cfg: Config): Record<string, unknown> {
 const STOP_DEADLINE_MS = 9000;
 
 export async function runDaemon(opts: DaemonOptions): Promise<void> {
+  // Handlers first: a SIGTERM during start-up must still end in a graceful stop and exit 0
+  // (CONTRACT.md), not in death by signal. It is acted on once the start-up finished.
+  let requested: string | null = null;
+  let onSignal = (signal: string): void => {
+    requested = signal;
+  };
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
   let cfg = loadConfig({ file: opts.configFile });
   // Without a config file, settings saved from the web page live in <spool>/http/config.json.
   const saved = path.join(cfg.spool.dir, 'http', 'config.json');
@@ -89,6 +97,6 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
       },
     );
   };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  onSignal = shutdown;
+  if (requested !== null) shutdown(requested);
 }

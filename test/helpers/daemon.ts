@@ -1,5 +1,6 @@
 // Test helper: the real daemon (bin/pacsgate.js) as a child process on loopback with a temp spool.
-// Reads the bound ports from its JSON log lines ('dicom listening' / 'http listening', field `port`),
+// Reads the bound ports from its JSON log lines ('dicom listening' / 'http listening', field `port`;
+// then waits for 'ready'),
 // keeps every stdout line, and measures its memory from /proc/<pid>/status. Never a stub of the daemon.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -140,6 +141,8 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   const [dicom, web] = await Promise.all([
     waitFor((l) => l.msg === 'dicom listening', timeout),
     waitFor((l) => l.msg === 'http listening', timeout),
+    // main.ts installs its SIGTERM handler after 'ready'; a SIGTERM before it kills the process by signal
+    waitFor((l) => l.msg === 'ready', timeout),
   ]);
   const httpPort = web.port as number;
   const pid = child.pid!;
