@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import assert from 'node:assert/strict';
+import pino from 'pino';
 import { Spool } from '../../src/spool/index.js';
 import { allDicomFiles, TESTDATA } from './testdata.js';
 import { readMeta, run, silentLog, TS } from './net.js';
@@ -105,6 +106,16 @@ export async function hashStored(spool: Spool, id: number): Promise<{ sha256: st
 /** Opens a spool the daemon has left (its pid lock is taken over only when the daemon is gone). */
 export function openSpool(dir: string): Promise<Spool> {
   return Spool.open({ dir, maxBytes: null, log: silentLog() });
+}
+
+/** Opens a spool and reports how many partial instances its recovery removed (from the 'spool open' log). */
+export async function openSpoolReport(dir: string): Promise<{ spool: Spool; partialsRemoved: number }> {
+  const lines: Array<{ msg?: string; partialsRemoved?: number }> = [];
+  const log = pino({ level: 'info' }, { write: (s: string) => void lines.push(JSON.parse(s) as { msg?: string }) });
+  const spool = await Spool.open({ dir, maxBytes: null, log });
+  const open = lines.find((l) => l.msg === 'spool open');
+  assert.ok(open, 'spool open logged');
+  return { spool, partialsRemoved: Number(open.partialsRemoved) };
 }
 
 /** A storescu -xf configuration: profile `name` with one presentation context per (SOP class, syntax). */
