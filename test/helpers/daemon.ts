@@ -10,7 +10,7 @@ import readline from 'node:readline';
 import { ROOT } from './net.js';
 
 export interface LogLine {
-  level: number;
+  level: number | string;
   msg: string;
   [key: string]: unknown;
 }
