@@ -6,7 +6,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 
 /** Received bytes between two scavenges: bounds socket-buffer garbage to about this much. */
-export const RECLAIM_BYTES = 4 * 1024 * 1024;
+export const RECLAIM_BYTES = 2 * 1024 * 1024;
 
 type GcFunction = (options?: { type?: 'minor' | 'major' }) => void;
 
