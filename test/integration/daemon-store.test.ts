@@ -87,7 +87,7 @@ test('storescu -R -xi, one association, sender PDUs of 16 KiB: stored as Implici
 /** SOP classes missing from storescu's default list of 128: sent with -R (contexts from the files). */
 const NOT_DEFAULT = new Set(['1.2.840.10008.5.1.4.1.1.66.4']);
 
-test('storescu -xe, four associations in parallel: stored as Explicit VR LE (-R for the SOP classes storescu lacks)', async () => {
+test('storescu -xe, four associations in parallel: Explicit VR LE files stay so, the rest as storescu picks (-R for SOP classes it lacks)', async () => {
   const d = await startDaemon();
   const files = uncompressed();
   await storescu(d, ['-xe'], files.filter((f) => !NOT_DEFAULT.has(f.sopClassUid)), 4);
