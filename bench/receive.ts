@@ -87,6 +87,13 @@ function vm(pid: number): number {
   }
 }
 
+/** CPU seconds of `pid` including its waited-for children (utime+stime+cutime+cstime, PS: clock ticks of 10 ms). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / 100;
+}
+
 /** Children of `pid` (storescp --fork), from /proc. */
 function children(pid: number): number[] {
   const out: number[] = [];
@@ -113,22 +120,24 @@ async function send(port: number, aec: string, files: string[], parallel: number
   return s;
 }
 
-interface Result { receiver: string; parallel: number; seconds: number; peakRss: number }
+interface Result { receiver: string; parallel: number; seconds: number; peakRss: number; cpu: number }
 
 async function pacsgate(files: string[], parallel: number): Promise<Result> {
   const spoolDir = path.join(BENCH, 'spool');
   rmSync(spoolDir, { recursive: true, force: true });
   const d = await startDaemon({ spoolDir, env: { PACSGATE_SPOOL_MAX_BYTES: String(16 * 1024 ** 3) } });
   try {
+    const cpu0 = cpuSeconds(d.pid);
     const seconds = await send(d.dicomPort, 'PACSGATE', files, parallel).catch((err: unknown) => {
       throw new Error(`${String(err)}\ndaemon stderr: ${d.stderr.join('\n')}\nlast log: ${d.lines.slice(-3).map((l) => JSON.stringify(l)).join('\n')}`);
     });
+    const cpu = cpuSeconds(d.pid) - cpu0;
     const peakRss = d.memory().vmHwm; // throws if the daemon is gone
     const st = (await d.http('/api/status')).body as { spool: { instances: number } };
     if (st.spool.instances !== files.length) throw new Error(`pacsgate holds ${st.spool.instances} of ${files.length}`);
     const stop = await d.stop();
     if (stop.code !== 0) throw new Error(`pacsgate exit ${stop.code}`);
-    return { receiver: 'pacsgate', parallel, seconds, peakRss };
+    return { receiver: 'pacsgate', parallel, seconds, peakRss, cpu };
   } finally {
     rmSync(spoolDir, { recursive: true, force: true });
   }
@@ -169,12 +178,14 @@ async function storescp(files: string[], parallel: number): Promise<Result> {
   }, 20);
   try {
     await listening(port);
+    const cpu0 = cpuSeconds(p.pid!);
     const seconds = await send(port, 'STORESCP', files, parallel);
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 100)); // forked children exit and are reaped (cutime)
+    const cpu = cpuSeconds(p.pid!) - cpu0;
     for (const pid of [p.pid!, ...children(p.pid!)]) peakRss = Math.max(peakRss, vm(pid));
     const written = readdirSync(out).length;
     if (written !== files.length) throw new Error(`storescp wrote ${written} of ${files.length}`);
-    return { receiver: 'storescp', parallel, seconds, peakRss };
+    return { receiver: 'storescp', parallel, seconds, peakRss, cpu };
   } finally {
     clearInterval(sample);
     p.kill('SIGTERM');
@@ -201,21 +212,22 @@ async function main(): Promise<void> {
         const res = await f(files, parallel);
         results.push(res);
         console.log(`run ${r + 1} ${res.receiver.padEnd(8)} ${parallel} assoc: ${res.seconds.toFixed(2)} s, `
-          + `${(files.length / res.seconds).toFixed(0)} inst/s, ${(bytes / 1e6 / res.seconds).toFixed(0)} MB/s, VmHWM ${(res.peakRss / MiB).toFixed(1)} MiB`);
+          + `${(files.length / res.seconds).toFixed(0)} inst/s, ${(bytes / 1e6 / res.seconds).toFixed(0)} MB/s, VmHWM ${(res.peakRss / MiB).toFixed(1)} MiB, CPU ${res.cpu.toFixed(2)} s`);
       }
     }
   }
   console.log(`\nmedians of ${RUNS} run(s):`);
-  console.log('| receiver | associations | instances/s | MB/s | peak RSS (VmHWM) |');
-  console.log('| --- | --- | --- | --- | --- |');
+  console.log('| receiver | associations | instances/s | MB/s | peak RSS (VmHWM) | receiver CPU s |');
+  console.log('| --- | --- | --- | --- | --- | --- |');
   const med: Record<string, { ips: number; rss: number }> = {};
   for (const parallel of [1, 4]) {
     for (const receiver of ['pacsgate', 'storescp']) {
       const rs = results.filter((x) => x.receiver === receiver && x.parallel === parallel);
       const s = median(rs.map((x) => x.seconds));
       const rss = median(rs.map((x) => x.peakRss));
+      const cpu = median(rs.map((x) => x.cpu));
       med[`${receiver}/${parallel}`] = { ips: files.length / s, rss };
-      console.log(`| ${receiver} | ${parallel} | ${(files.length / s).toFixed(0)} | ${(bytes / 1e6 / s).toFixed(0)} | ${(rss / MiB).toFixed(1)} MiB |`);
+      console.log(`| ${receiver} | ${parallel} | ${(files.length / s).toFixed(0)} | ${(bytes / 1e6 / s).toFixed(0)} | ${(rss / MiB).toFixed(1)} MiB | ${cpu.toFixed(2)} |`);
     }
   }
   for (const parallel of [1, 4]) {
