@@ -128,15 +128,16 @@ async function pacsgate(files: string[], parallel: number): Promise<Result> {
   const d = await startDaemon({ spoolDir, env: { PACSGATE_SPOOL_MAX_BYTES: String(16 * 1024 ** 3) } });
   try {
     const cpu0 = cpuSeconds(d.pid);
-    const seconds = await send(d.dicomPort, 'PACSGATE', files, parallel).catch((err: unknown) => {
-      throw new Error(`${String(err)}\ndaemon stderr: ${d.stderr.join('\n')}\nlast log: ${d.lines.slice(-3).map((l) => JSON.stringify(l)).join('\n')}`);
+    const seconds = await send(d.dicomPort, 'PACSGATE', files, parallel).catch(async (err: unknown) => {
+      const exit = await Promise.race([d.exited, new Promise((r) => setTimeout(() => r('still running'), 200))]);
+      throw new Error(`${String(err)}\ndaemon: ${JSON.stringify(exit)}; stderr: ${d.stderr.join('\n')}\n`
+        + `last log: ${d.lines.slice(-3).map((l) => JSON.stringify(l)).join('\n')}`);
     });
     const cpu = cpuSeconds(d.pid) - cpu0;
     const peakRss = d.memory().vmHwm; // throws if the daemon is gone
     const st = (await d.http('/api/status')).body as { spool: { instances: number } };
     if (st.spool.instances !== files.length) throw new Error(`pacsgate holds ${st.spool.instances} of ${files.length}`);
-    const stop = await d.stop();
-    if (stop.code !== 0) throw new Error(`pacsgate exit ${stop.code}`);
+    await d.stop(); // rejects unless exit 0 within 10 s
     return { receiver: 'pacsgate', parallel, seconds, peakRss, cpu };
   } finally {
     rmSync(spoolDir, { recursive: true, force: true });

@@ -37,8 +37,11 @@ export interface Daemon {
   memory(): { vmHwm: number; vmRss: number };
   /** GET on the daemon's HTTP port: status code and parsed JSON (or text). */
   http(pathname: string): Promise<{ status: number; body: unknown }>;
-  /** SIGTERM; resolves with exit code, signal and how long it took (never waits past 15 s). */
-  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
+  /**
+   * SIGTERM; resolves with exit code, signal and how long it took (never waits past 15 s). Rejects
+   * unless the daemon exited 0 within 10 s (CONTRACT.md "Signals"); `{ check: false }` only reports.
+   */
+  stop(opts?: { check?: boolean }): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
   /** SIGKILL; resolves once the process is gone. */
   kill9(): Promise<void>;
   /** Calls `listener` for every future log line, as it arrives; returns the unsubscribe function. */
@@ -49,6 +52,8 @@ export interface Daemon {
 }
 
 const BIN = path.join(ROOT, 'bin', 'pacsgate.js');
+/** CONTRACT.md: SIGTERM → exit 0 within 10 s. */
+export const STOP_LIMIT_MS = 10000;
 const live = new Set<ChildProcess>();
 const temps: string[] = [];
 
@@ -165,13 +170,18 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
       }
       return { status: res.status, body };
     },
-    async stop() {
+    async stop(o = {}) {
       const t0 = Date.now();
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       const hard = setTimeout(() => child.kill('SIGKILL'), 15000);
       const r = await exited;
       clearTimeout(hard);
-      return { ...r, ms: Date.now() - t0 };
+      const ms = Date.now() - t0;
+      if (o.check !== false && (r.code !== 0 || ms >= STOP_LIMIT_MS)) {
+        throw new Error(`daemon stop: exit code ${r.code}, signal ${r.signal}, after ${ms} ms (want 0 within ${STOP_LIMIT_MS} ms); `
+          + `stderr: ${stderr.join('\n')}`);
+      }
+      return { ...r, ms };
     },
     async kill9() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -188,6 +198,3 @@ export async function cleanupDaemons(): Promise<void> {
   })));
   for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
 }
-
-/** Stops with SIGTERM and returns the exit facts; tests assert code 0 within 10 s (CONTRACT.md). */
-export const STOP_LIMIT_MS = 10000;
