@@ -156,6 +156,9 @@ test('dcmsend, sender PDUs of 16 KiB, decoding JPEG/RLE itself: bytes exact', as
 
 test('our SCU with the daemon at max PDU 1 MiB (storescu caps --max-send-pdu at 128 KiB): bytes exact', async () => {
   const MiB = 1024 * 1024;
+  const cap = await run('storescu', ['--max-send-pdu', String(MiB), '127.0.0.1', '1', corpus[0].file]);
+  assert.notEqual(cap.code, 0);
+  assert.match(cap.stderr, /Invalid value for option --max-send-pdu/, 'storescu 3.6.7 cannot send 1 MiB PDUs');
   const d = await startDaemon({ config: { dicom: { maxPduLength: MiB } } });
   const files = corpus.filter((f) => f.source.endsWith('RG2_JPLL.dcm') || f.source.endsWith('OBXXXX1A_2frame.dcm') || f.source.endsWith('CT_small.dcm'));
   assert.equal(files.length, 4);
@@ -164,7 +167,7 @@ test('our SCU with the daemon at max PDU 1 MiB (storescu caps --max-send-pdu at 
     host: '127.0.0.1', port: d.dicomPort, callingAe: 'OURSCU', calledAe: 'PACSGATE', maxPduLength: MiB, log: silentLog(),
     contexts: [...new Map(infos.map((i) => [`${i.sopClassUid}|${i.transferSyntax}`, { abstractSyntax: i.sopClassUid, transferSyntaxes: [i.transferSyntax] }])).values()],
   });
-  assert.equal(assoc.info.peerMaxPduLength, MiB, 'daemon advertises 1 MiB');
+  assert.equal(assoc.info.peerMaxPduLength, MiB, 'daemon advertises 1 MiB'); // our SCU fragments to exactly that
   for (const i of infos) {
     const res = await assoc.store({
       abstractSyntax: i.sopClassUid, transferSyntax: i.transferSyntax, sopClassUid: i.sopClassUid, sopInstanceUid: i.sopInstanceUid,
