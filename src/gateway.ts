@@ -15,12 +15,27 @@ import { routeInstance } from './forward/routing.js';
 import { scpPolicy } from './policy.js';
 import { diffConfig } from './config/save.js';
 import { VERSION } from './version.js';
+import { Reclaimer } from './system/reclaim.js';
+import type { StoreSink } from './net/types.js';
+
+/** The store sink with received bytes counted for the Reclaimer (peak RSS bound, src/system/reclaim.ts). */
+function reclaiming(sink: StoreSink, reclaimer: Reclaimer): StoreSink {
+  return {
+    write: (chunk) => {
+      reclaimer.add(chunk.length);
+      return sink.write(chunk);
+    },
+    end: () => sink.end(),
+    abort: (reason) => sink.abort(reason),
+  };
+}
 
 export class Gateway {
   readonly startedAt = Date.now();
   readonly stats = new ReceiveStats();
   readonly associations = { total: 0, rejected: 0 };
   private server: DicomServer | null = null;
+  private readonly reclaimer = new Reclaimer();
   private stopped = false;
 
   private constructor(private config: Config, readonly spool: Spool, readonly forwarder: Forwarder, private readonly log: Logger) {}
@@ -67,7 +82,7 @@ export class Gateway {
       port: this.config.dicom.port,
       policy: () => scpPolicy(this.config),
       handlers: {
-        onStoreRequest: store,
+        onStoreRequest: (req) => reclaiming(store(req), this.reclaimer),
         onAssociationEvent: (ev) => {
           if (ev.type === 'accepted') this.associations.total++;
           if (ev.type === 'rejected') this.associations.rejected++;

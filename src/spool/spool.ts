@@ -33,6 +33,8 @@ export class Spool {
   private reserved = 0;
   private closed = false;
   private lastIoError: string | undefined;
+  /** bytesUsed when an instance was last refused for lack of room; cleared by a commit or freed space. */
+  private refusedAtUsed: number | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
   private readonly unlock: () => void;
 
@@ -129,7 +131,22 @@ export class Spool {
     return { bytesUsed: c.bytesUsed, bytesMax: this.bytesMax, instances: c.instances, queued };
   }
 
+  /**
+   * For readiness (/readyz): also full while the last instance was refused for lack of room and no
+   * room was freed since (bytesUsed not below the figure at that refusal) and nothing committed since,
+   * so an operator sees "spool full" whenever senders get Out of Resources.
+   */
   health(): SpoolHealth {
+    const h = this.capacity();
+    if (h.writable && !h.full && this.refusedAtUsed !== undefined) {
+      if (readCounters(this.dbs).bytesUsed >= this.refusedAtUsed) return { writable: true, full: true, reason: 'spool full' };
+      this.refusedAtUsed = undefined;
+    }
+    return h;
+  }
+
+  /** Whether a new instance can begin at all (limit reached, file system full, closed, i/o error). */
+  private capacity(): SpoolHealth {
     if (this.closed) return { writable: false, full: false, reason: 'spool closed' };
     if (this.lastIoError) return { writable: false, full: false, reason: `spool i/o error: ${this.lastIoError}` };
     if (readCounters(this.dbs).bytesUsed + this.reserved >= this.bytesMax) {
@@ -146,7 +163,7 @@ export class Spool {
    */
   beginInstance(info: InstanceInfo): SpoolWriter {
     if (this.closed) throw new GatewayError(ERROR_CODES.SPOOL_STATE, 'spool is closed');
-    const h = this.health();
+    const h = this.capacity();
     if (h.full) throw new GatewayError(ERROR_CODES.SPOOL_FULL, h.reason ?? 'spool full');
     if (info.expectedBytes !== undefined) this.checkRoom(info.expectedBytes);
     const id = this.nextId++;
@@ -270,6 +287,7 @@ export class Spool {
 
   private onCommitted(record: InstanceRecord, replaced: InstanceRecord | undefined): void {
     this.lastIoError = undefined; // a durable commit went through: the disk works again
+    this.refusedAtUsed = undefined; // and there was room for it
     this.log.debug({ id: record.id, bytes: record.bytes, chunks: record.chunks, replacedId: replaced?.id },
       'spool instance committed');
   }
@@ -289,6 +307,7 @@ export class Spool {
   private checkRoom(bytes: number): void {
     const used = readCounters(this.dbs).bytesUsed + this.reserved;
     if (used + bytes > this.bytesMax) {
+      this.refusedAtUsed = readCounters(this.dbs).bytesUsed;
       throw new GatewayError(ERROR_CODES.SPOOL_FULL, `spool full: ${used} + ${bytes} bytes would pass ${this.bytesMax}`);
     }
   }

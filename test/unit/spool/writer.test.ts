@@ -139,3 +139,24 @@ test('abort() racing a commit: the commit wins and the instance stays', async ()
     t.cleanup();
   }
 });
+
+test('readiness: an instance refused for lack of room makes health() full until a commit or freed space', async () => {
+  const t = tempDir();
+  const spool = await Spool.open({ dir: t.dir, maxBytes: 3 * C, log: captureLogger().log });
+  try {
+    await store(spool, '6.1', bytesFor(1, 2 * C));
+    assert.equal(spool.health().full, false);
+    const w = spool.beginInstance({ ...INFO, sopInstanceUid: '6.2' });
+    assert.throws(() => w.write(bytesFor(2, 2 * C)), { code: 'GW_ERR_SPOOL_FULL' });
+    await w.abort();
+    // C bytes are still free, but senders just got Out of Resources: /readyz must say so.
+    assert.deepEqual(spool.health(), { writable: true, full: true, reason: 'spool full' });
+    // Still room for a smaller instance (beginInstance does not refuse on the flag) …
+    await store(spool, '6.3', bytesFor(3, C / 2));
+    // … and its commit shows there is room again.
+    assert.equal(spool.health().full, false);
+  } finally {
+    await spool.close();
+    t.cleanup();
+  }
+});
