@@ -58,6 +58,7 @@ test(`kill -9 at random points of a ${N}-instance send, ${ROUNDS} rounds: acknow
     let begun = 0;
     let done = 0;
     let fire: () => void = () => {};
+    let early: NodeJS.Timeout | undefined;
     const trigger = new Promise<void>((r) => (fire = r));
     // Counted as the lines arrive, so the kill follows the chosen event without polling lag.
     const off = d.onLine((l) => {
@@ -67,13 +68,13 @@ test(`kill -9 at random points of a ${N}-instance send, ${ROUNDS} rounds: acknow
         fire();
       }
       if (l.msg !== 'instance stored') return;
+      // Log lines reach us with a lag (pipe buffering on a busy machine) while a small instance commits
+      // in ~1 ms, so a timer started at the first stored instance backs up the chosen event.
+      if (done === 0) early = setTimeout(fire, 20 + Math.floor(Math.random() * 100));
       if (Number(l.bytes) > 500_000) bigMs.push(Number(l.ms));
       if (++done === killAfter && !midInstance) fire();
     });
     const send = storescuV(d.dicomPort, instances.map((i) => i.file));
-    // Log lines reach us with a lag (pipe buffering on a busy machine) while a small instance commits in
-    // ~1 ms, so a timer early in the send backs up the chosen event: whichever comes first fires.
-    const early = setTimeout(fire, 30 + Math.floor(Math.random() * 120));
     await Promise.race([trigger, send]);
     clearTimeout(early);
     off();
