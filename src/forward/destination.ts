@@ -85,6 +85,8 @@ export class Destination {
   private lanes: Promise<void>[] = [];
   /** What each open association was proposed, to know whether it can carry a new batch. */
   private readonly proposed = new WeakMap<ScuAssociation, ScuContext[]>();
+  /** Associations whose transport has closed (peer release/abort, socket loss): never reused. */
+  private readonly ended = new WeakSet<ScuAssociation>();
   private readonly log: Logger;
 
   constructor(readonly cfg: DestinationConfig, private readonly deps: DestinationDeps) {
@@ -208,12 +210,18 @@ export class Destination {
     return { contexts, items: kept };
   }
 
+  /**
+   * An open association can carry the batch when it is still alive, was proposed every context, and
+   * accepted some context for each SOP Class: a class it rejected gets a fresh association (the peer
+   * may have been reconfigured, e.g. before an operator's dead-letter retry).
+   */
   private covers(assoc: ScuAssociation, contexts: ScuContext[]): boolean {
     const proposed = this.proposed.get(assoc);
-    if (!proposed) return false;
+    if (!proposed || this.ended.has(assoc)) return false;
     const key = (c: ScuContext): string => `${c.abstractSyntax}|${c.transferSyntaxes.join(',')}`;
     const have = new Set(proposed.map(key));
-    return contexts.every((c) => have.has(key(c)));
+    const acceptedClasses = new Set(assoc.accepted.map((c) => c.abstractSyntax));
+    return contexts.every((c) => have.has(key(c)) && acceptedClasses.has(c.abstractSyntax));
   }
 
   private async open(contexts: ScuContext[]): Promise<ScuAssociation> {
@@ -225,6 +233,7 @@ export class Destination {
         maxPduLength: this.cfg.maxPduLength, contexts, connectTimeoutMs: 10_000, log: this.log,
       });
       this.proposed.set(assoc, contexts);
+      void assoc.closed.then(() => this.ended.add(assoc), () => this.ended.add(assoc));
       this.connectionOk();
       return assoc;
     } catch (err) {

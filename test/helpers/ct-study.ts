@@ -44,8 +44,10 @@ function header(h: Head): Buffer {
 
 export interface GeneratedFile { path: string; sopInstanceUid: string; sopClassUid: string }
 
-/** Writes `count` CT instances of one series into `dir` (created). */
-export function writeCtStudy(dir: string, count: number, opts: { rows?: number; cols?: number } = {}): GeneratedFile[] {
+/** Writes `count` CT instances of one series into `dir` (created); another SOP Class on request. */
+export function writeCtStudy(dir: string, count: number, opts: { rows?: number; cols?: number; sopClassUid?: string; modality?: string } = {}): GeneratedFile[] {
+  const sopClassUid = opts.sopClassUid ?? CT_IMAGE_STORAGE;
+  const modality = opts.modality ?? 'CT';
   mkdirSync(dir, { recursive: true });
   const rows = opts.rows ?? 512;
   const cols = opts.cols ?? 512;
@@ -57,13 +59,13 @@ export function writeCtStudy(dir: string, count: number, opts: { rows?: number; 
   for (let i = 0; i < count; i++) {
     for (let p = 0; p < pixels.length; p += 2) pixels.writeInt16LE(((noise.readUInt16LE(p) + i * 7919) & 0x0fff) - 1024, p);
     const sopInstanceUid = newUid();
-    const file = path.join(dir, `ct${String(i).padStart(5, '0')}.dcm`);
+    const file = path.join(dir, `${modality.toLowerCase()}${String(i).padStart(5, '0')}.dcm`);
     writeFileSync(file, Buffer.concat([
-      fileMeta({ sopClassUid: CT_IMAGE_STORAGE, sopInstanceUid, transferSyntax: EXPLICIT_LE }),
-      header({ sopClassUid: CT_IMAGE_STORAGE, sopInstanceUid, studyUid, seriesUid, number: i + 1, rows, cols, modality: 'CT' }),
+      fileMeta({ sopClassUid, sopInstanceUid, transferSyntax: EXPLICIT_LE }),
+      header({ sopClassUid, sopInstanceUid, studyUid, seriesUid, number: i + 1, rows, cols, modality }),
       elementHeader(0x7fe00010, 'OW', pixels.length, E), pixels,
     ]));
-    out.push({ path: file, sopInstanceUid, sopClassUid: CT_IMAGE_STORAGE });
+    out.push({ path: file, sopInstanceUid, sopClassUid });
   }
   return out;
 }

@@ -26,6 +26,9 @@ export interface Daemon {
   httpPort: number;
   /** Log lines (parsed JSON) seen so far. */
   logs: Array<Record<string, unknown>>;
+  /** The last 10 kB of stderr, and how the process ended (null while it runs). */
+  stderr(): string;
+  exitInfo(): { code: number | null; signal: NodeJS.Signals | null } | null;
   status(): Promise<StatusJson>;
   destination(name: string): Promise<DestinationStatusJson>;
   /** JSON request with the CSRF token for mutating methods. */
@@ -87,7 +90,11 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     }
   });
   child.stderr!.on('data', (b: Buffer) => { stderr = (stderr + b.toString('utf8')).slice(-10_000); });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  let exitInfo: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => {
+    exitInfo = { code, signal };
+    resolve(exitInfo);
+  }));
   const failed = exited.then(({ code, signal }) => { throw new Error(`daemon exited (${code ?? signal}) before ready: ${stderr} ${JSON.stringify(logs.slice(-5))}`); });
   const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('daemon not ready within 30 s')), 30_000).unref());
   await Promise.race([ready, failed, timeout]);
@@ -110,12 +117,16 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     return { status: r.status, body: (text ? JSON.parse(text) : null) as T };
   };
   const status = async (): Promise<StatusJson> => {
-    const r = await api<StatusJson>('GET', '/api/status');
+    const r = await api<StatusJson>('GET', '/api/status').catch((e: Error) => {
+      throw new Error(`/api/status: ${e.message}; daemon exit ${JSON.stringify(exitInfo)}; stderr ${stderr.slice(-2000)}; last log ${JSON.stringify(logs.slice(-3))}`);
+    });
     if (r.status !== 200) throw new Error(`/api/status ${r.status}`);
     return r.body;
   };
   return {
     child, pid: child.pid!, dicomPort, httpPort, logs, api, status, exited,
+    stderr: () => stderr,
+    exitInfo: () => exitInfo,
     async destination(name) {
       const d = (await status()).destinations.find((x) => x.name === name);
       if (!d) throw new Error(`no destination ${name} in /api/status`);

@@ -68,7 +68,7 @@ function scpConfig(p: ScpProfile): string {
  * `profile`, an association profile (-xf) makes it accept only those SOP Classes and syntaxes.
  * (DCMTK 3.6.7's storescp has no bind-address option; it listens on all addresses.)
  */
-export async function startStorescp(opts: { aeTitle?: string; args?: string[]; dir?: string; profile?: ScpProfile } = {}): Promise<StoreScp> {
+export async function startStorescp(opts: { aeTitle?: string; args?: string[]; dir?: string; profile?: ScpProfile; port?: number } = {}): Promise<StoreScp> {
   const aeTitle = opts.aeTitle ?? 'STORESCP';
   const dir = opts.dir ?? mkdtempSync(path.join(tmpdir(), 'pg-storescp-'));
   const args = [...(opts.args ?? [])];
@@ -80,7 +80,7 @@ export async function startStorescp(opts: { aeTitle?: string; args?: string[]; d
     args.push('-xf', cfg, 'P');
   }
   for (let attempt = 0; ; attempt++) {
-    const port = await freePort();
+    const port = opts.port ?? await freePort();
     const child = spawn('storescp', [...args, '--aetitle', aeTitle, '--output-directory', dir, String(port)], { stdio: ['ignore', 'pipe', 'pipe'], env: DCMTK_ENV });
     let out = '';
     const keep = (b: Buffer): void => { out = (out + b.toString('utf8')).slice(-50_000); };
@@ -93,7 +93,7 @@ export async function startStorescp(opts: { aeTitle?: string; args?: string[]; d
     if (spawnErr) throw new Error(`cannot run storescp: ${(spawnErr as Error).message}`);
     if (child.exitCode !== null || !isListening(port)) {
       child.kill('SIGKILL');
-      if (attempt < 3) continue; // port taken meanwhile
+      if (attempt < 3 && opts.port === undefined) continue; // port taken meanwhile
       throw new Error(`storescp did not listen: ${out}`);
     }
     return {

@@ -11,6 +11,8 @@ export interface OrthancOptions {
   aeTitle?: string;
   /** Keep the newest copy when an instance arrives twice (needed to see re-sends). Default true. */
   overwrite?: boolean;
+  /** DICOM port to use (e.g. one a test reserved earlier); default a free one. */
+  dicomPort?: number;
 }
 
 export interface Orthanc {
@@ -57,7 +59,7 @@ async function waitForRest(base: string, child: ChildProcess, log: () => string)
 export async function startOrthanc(opts: OrthancOptions = {}): Promise<Orthanc> {
   const aeTitle = opts.aeTitle ?? 'ORTHANC';
   const dir = mkdtempSync(path.join(tmpdir(), 'pg-orthanc-'));
-  const [dicomPort, httpPort] = [await freePort(), await freePort()];
+  const [dicomPort, httpPort] = [opts.dicomPort ?? await freePort(), await freePort()];
   const cfgFile = path.join(dir, 'orthanc.json');
   writeFileSync(cfgFile, JSON.stringify(config(dir, aeTitle, dicomPort, httpPort, opts.overwrite ?? true), null, 2));
   const child = spawn('Orthanc', [cfgFile], { stdio: ['ignore', 'pipe', 'pipe'] });
