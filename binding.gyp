@@ -6,6 +6,7 @@
         "native/addon.cc",
         "native/napi/byteswap.cc",
         "native/napi/sd_notify.cc",
+        "native/napi/drop_mapped_pages.cc",
         "native/codecs/byteswap.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "native"],

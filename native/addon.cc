@@ -2,6 +2,7 @@
 #include <napi.h>
 
 #include "napi/byteswap.h"
+#include "napi/drop_mapped_pages.h"
 #include "napi/sd_notify.h"
 
 namespace gw {
@@ -9,6 +10,7 @@ namespace gw {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("swapBytes", Napi::Function::New(env, SwapBytesJs, "swapBytes"));
   exports.Set("sdNotify", Napi::Function::New(env, SdNotifyJs, "sdNotify"));
+  exports.Set("dropMappedPages", Napi::Function::New(env, DropMappedPagesJs, "dropMappedPages"));
   return exports;
 }
 

@@ -28,6 +28,11 @@ export interface SpoolDbs {
   /** Fully delivered instances waiting out the retention: id → time the last delivery finished. */
   retained: Database<number, number>;
   meta: Database<unknown, string>;
+  /**
+   * Called every CHUNK_REMOVAL_BATCH chunk removals inside a delete: lmdb-js maps the pages of every
+   * value it removes, so the spool drops them from RSS as it goes (Spool.dropMapped).
+   */
+  onChunksRemoved?: () => void;
 }
 
 export const SCHEMA_VERSION = 1;

@@ -34,11 +34,18 @@ export function newQueueEntry(destination: string, id: number, now: number): Que
   return { destination, id, state: 'queued', attempts: 0, queuedAt: now, nextAttemptAt: now };
 }
 
+/** Chunk removals between two dbs.onChunksRemoved calls (32 × 256 KiB = 8 MiB). */
+const CHUNK_REMOVAL_BATCH = 32;
+
 /** Removes every chunk of `id`; returns how many there were. */
 export function removeChunksTxn(dbs: SpoolDbs, id: number): number {
   // Keys are collected first: the cursor is not moved under our own removals.
   const keys = [...dbs.chunks.getKeys(chunkRange(id))];
-  for (const key of keys) dbs.chunks.remove(key);
+  keys.forEach((key, i) => {
+    dbs.chunks.remove(key);
+    if ((i + 1) % CHUNK_REMOVAL_BATCH === 0) dbs.onChunksRemoved?.();
+  });
+  if (keys.length >= CHUNK_REMOVAL_BATCH) dbs.onChunksRemoved?.();
   return keys.length;
 }
 

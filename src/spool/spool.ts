@@ -1,7 +1,9 @@
 // Spool layer: the durable store behind every C-STORE Success. One LMDB environment holds instance
 // bytes in bounded chunks, the records, the SOP Instance UID index and the per-destination queue.
 // It must not import net/, services/ or forward/: callers hand it bytes and destination names.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, realpathSync } from 'node:fs';
+import path from 'node:path';
+import { dropMappedPages } from '../native/binding.js';
 import { GatewayError, ERROR_CODES, describe } from '../errors.js';
 import type { Logger } from '../log.js';
 import { ChunkPool } from './chunk-pool.js';
@@ -21,6 +23,9 @@ export const DEFAULT_CHUNK_SIZE = 256 * 1024;
 export const FS_RESERVE_BYTES = 64 * 1024 * 1024;
 const NEXT_QUEUED_SCAN_CAP = 100_000;
 
+/** Mapped pages are dropped after every this many bytes read (and after a big instance). */
+const DROP_MAPPED_EVERY = 8 * 1024 * 1024;
+
 export class Spool {
   readonly dir: string;
   /** The LMDB handles. For tests and diagnostics only: writes must go through the methods below. */
@@ -35,11 +40,14 @@ export class Spool {
   private lastIoError: string | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
   private readonly unlock: () => void;
+  /** Real path of the LMDB data file (as /proc/self/maps names it), resolved on first use. */
+  private dataFile: string | undefined;
 
   private constructor(opts: SpoolOptions, dbs: SpoolDbs, bytesMax: number, nextId: number, unlock: () => void) {
     this.dir = opts.dir;
     this.unlock = unlock;
     this.dbs = dbs;
+    dbs.onChunksRemoved = () => this.dropMapped();
     this.log = opts.log;
     this.bytesMax = bytesMax;
     this.nextId = nextId;
@@ -164,11 +172,32 @@ export class Spool {
   async *readDataset(id: number): AsyncGenerator<Buffer> {
     const record = this.get(id);
     if (!record) throw new GatewayError(ERROR_CODES.SPOOL_NOT_FOUND, `spool instance ${id} not found`);
-    for (let seq = 0; seq < record.chunks; seq++) {
-      const chunk = this.dbs.chunks.getBinary([id, seq]);
-      if (!chunk) throw new GatewayError(ERROR_CODES.SPOOL_NOT_FOUND, `spool instance ${id} chunk ${seq} is gone`);
-      yield chunk;
+    let sinceDrop = 0;
+    try {
+      for (let seq = 0; seq < record.chunks; seq++) {
+        const chunk = this.dbs.chunks.getBinary([id, seq]);
+        if (!chunk) throw new GatewayError(ERROR_CODES.SPOOL_NOT_FOUND, `spool instance ${id} chunk ${seq} is gone`);
+        sinceDrop += chunk.length;
+        if (sinceDrop >= DROP_MAPPED_EVERY) {
+          this.dropMapped();
+          sinceDrop = 0;
+        }
+        yield chunk;
+      }
+    } finally {
+      if (record.bytes >= DROP_MAPPED_EVERY) this.dropMapped();
     }
+  }
+
+  /**
+   * Reading maps LMDB pages into this process: without this, forwarding a 2 GiB instance leaves ~2 GiB
+   * of page cache counted in the daemon's RSS (VmHWM). The pages stay cached; only our mapping of them
+   * is dropped (docs/spool.md "Memory").
+   */
+  private dropMapped(): void {
+    this.dataFile ??= realpathSync(path.join(this.dir, 'data.mdb'));
+    const r = dropMappedPages(this.dataFile);
+    if (r < 0) this.log.debug({ errno: -r }, 'dropping mapped spool pages failed');
   }
 
   verify(): VerifyReport {
