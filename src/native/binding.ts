@@ -78,5 +78,7 @@ export function dropMappedPages(filePath: string): number {
   if (typeof filePath !== 'string' || !filePath.startsWith('/')) {
     throw new GatewayError(ERROR_CODES.ARGUMENT, `dropMappedPages filePath: expected an absolute path, found ${describe(filePath)}`);
   }
+  // An addon built before this function existed (test.sh rebuilds only when absent): report ENOSYS.
+  if (typeof addon.dropMappedPages !== 'function') return -38;
   return addon.dropMappedPages(filePath);
 }

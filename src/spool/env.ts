@@ -29,10 +29,10 @@ export interface SpoolDbs {
   retained: Database<number, number>;
   meta: Database<unknown, string>;
   /**
-   * Called every CHUNK_REMOVAL_BATCH chunk removals inside a delete: lmdb-js maps the pages of every
-   * value it removes, so the spool drops them from RSS as it goes (Spool.dropMapped).
+   * Called after each chunk removal (bytes removed): lmdb-js maps the pages of every value it removes,
+   * so the spool counts them and drops its mapping as it goes (Spool.mappedBytes).
    */
-  onChunksRemoved?: () => void;
+  onChunkRemoved?: (bytes: number) => void;
 }
 
 export const SCHEMA_VERSION = 1;

@@ -34,18 +34,15 @@ export function newQueueEntry(destination: string, id: number, now: number): Que
   return { destination, id, state: 'queued', attempts: 0, queuedAt: now, nextAttemptAt: now };
 }
 
-/** Chunk removals between two dbs.onChunksRemoved calls (32 × 256 KiB = 8 MiB). */
-const CHUNK_REMOVAL_BATCH = 32;
-
 /** Removes every chunk of `id`; returns how many there were. */
 export function removeChunksTxn(dbs: SpoolDbs, id: number): number {
   // Keys are collected first: the cursor is not moved under our own removals.
   const keys = [...dbs.chunks.getKeys(chunkRange(id))];
-  keys.forEach((key, i) => {
+  const chunkBytes = dbs.onChunkRemoved ? (dbs.instances.get(id)?.bytes ?? 0) / Math.max(1, keys.length) : 0;
+  for (const key of keys) {
     dbs.chunks.remove(key);
-    if ((i + 1) % CHUNK_REMOVAL_BATCH === 0) dbs.onChunksRemoved?.();
-  });
-  if (keys.length >= CHUNK_REMOVAL_BATCH) dbs.onChunksRemoved?.();
+    dbs.onChunkRemoved?.(chunkBytes);
+  }
   return keys.length;
 }
 

@@ -23,7 +23,7 @@ export const DEFAULT_CHUNK_SIZE = 256 * 1024;
 export const FS_RESERVE_BYTES = 64 * 1024 * 1024;
 const NEXT_QUEUED_SCAN_CAP = 100_000;
 
-/** Mapped pages are dropped after every this many bytes read (and after a big instance). */
+/** Mapped pages are dropped after every this many bytes read or removed, across instances. */
 const DROP_MAPPED_EVERY = 8 * 1024 * 1024;
 
 export class Spool {
@@ -42,12 +42,14 @@ export class Spool {
   private readonly unlock: () => void;
   /** Real path of the LMDB data file (as /proc/self/maps names it), resolved on first use. */
   private dataFile: string | undefined;
+  /** Bytes read or removed since the mapped pages were last dropped. */
+  private mappedSinceDrop = 0;
 
   private constructor(opts: SpoolOptions, dbs: SpoolDbs, bytesMax: number, nextId: number, unlock: () => void) {
     this.dir = opts.dir;
     this.unlock = unlock;
     this.dbs = dbs;
-    dbs.onChunksRemoved = () => this.dropMapped();
+    dbs.onChunkRemoved = (bytes) => this.mappedBytes(bytes);
     this.log = opts.log;
     this.bytesMax = bytesMax;
     this.nextId = nextId;
@@ -172,29 +174,23 @@ export class Spool {
   async *readDataset(id: number): AsyncGenerator<Buffer> {
     const record = this.get(id);
     if (!record) throw new GatewayError(ERROR_CODES.SPOOL_NOT_FOUND, `spool instance ${id} not found`);
-    let sinceDrop = 0;
-    try {
-      for (let seq = 0; seq < record.chunks; seq++) {
-        const chunk = this.dbs.chunks.getBinary([id, seq]);
-        if (!chunk) throw new GatewayError(ERROR_CODES.SPOOL_NOT_FOUND, `spool instance ${id} chunk ${seq} is gone`);
-        sinceDrop += chunk.length;
-        if (sinceDrop >= DROP_MAPPED_EVERY) {
-          this.dropMapped();
-          sinceDrop = 0;
-        }
-        yield chunk;
-      }
-    } finally {
-      if (record.bytes >= DROP_MAPPED_EVERY) this.dropMapped();
+    for (let seq = 0; seq < record.chunks; seq++) {
+      const chunk = this.dbs.chunks.getBinary([id, seq]);
+      if (!chunk) throw new GatewayError(ERROR_CODES.SPOOL_NOT_FOUND, `spool instance ${id} chunk ${seq} is gone`);
+      this.mappedBytes(chunk.length);
+      yield chunk;
     }
   }
 
   /**
-   * Reading maps LMDB pages into this process: without this, forwarding a 2 GiB instance leaves ~2 GiB
-   * of page cache counted in the daemon's RSS (VmHWM). The pages stay cached; only our mapping of them
-   * is dropped (docs/spool.md "Memory").
+   * Reading or removing values maps LMDB pages into this process: without dropping them, forwarding a
+   * 2 GiB instance leaves ~2 GiB of page cache counted in the daemon's RSS (VmHWM). The pages stay
+   * cached; only our mapping of them is dropped, every DROP_MAPPED_EVERY bytes (docs/spool.md "Memory").
    */
-  private dropMapped(): void {
+  private mappedBytes(n: number): void {
+    this.mappedSinceDrop += n;
+    if (this.mappedSinceDrop < DROP_MAPPED_EVERY) return;
+    this.mappedSinceDrop = 0;
     this.dataFile ??= realpathSync(path.join(this.dir, 'data.mdb'));
     const r = dropMappedPages(this.dataFile);
     if (r < 0) this.log.debug({ errno: -r }, 'dropping mapped spool pages failed');

@@ -49,6 +49,29 @@ test('reading and deleting a 256 MiB instance leaves at most a few MiB of it map
   assert.ok(after - beforeDelete < 48 * MiB, `deleting mapped ${((after - beforeDelete) / MiB).toFixed(0)} MiB`);
 });
 
+test('forwarding many small instances does not accumulate mapped pages either', async (t) => {
+  const tmp = tempDir('pg-spool-mapped-');
+  const spool = await Spool.open({ dir: tmp.dir, maxBytes: 1024 * MiB, log: pino({ level: 'silent' }) });
+  t.after(async () => { await spool.close(); tmp.cleanup(); });
+  const data = Buffer.alloc(512 * 1024, 0x33);
+  const ids: number[] = [];
+  for (let i = 0; i < 256; i++) {
+    const w = spool.beginInstance({ sopClassUid: '1.2.840.10008.5.1.4.1.1.2', sopInstanceUid: `2.25.${i + 10}`, transferSyntax: '1.2.840.10008.1.2.1', callingAe: 'A', calledAe: 'B', peer: 'x' });
+    await w.write(data);
+    ids.push((await w.commit({}, ['pacs'])).id);
+  }
+  const before = rssFile();
+  let peak = before;
+  for (const id of ids) {
+    for await (const c of spool.readDataset(id)) assert.equal(c.length > 0, true);
+    await spool.markSending('pacs', id);
+    await spool.markForwarded('pacs', id, { status: 0, transferSyntax: '1.2.840.10008.1.2.1' });
+    peak = Math.max(peak, rssFile());
+  }
+  t.diagnostic(`128 MiB in 256 instances read and deleted: RssFile ${(before / MiB).toFixed(0)} → peak ${(peak / MiB).toFixed(0)} MiB`);
+  assert.ok(peak - before < 48 * MiB, `mapped ${((peak - before) / MiB).toFixed(0)} MiB`);
+});
+
 test('dropMappedPages: checks its argument, 0 for a file not mapped', () => {
   assert.throws(() => dropMappedPages('relative/data.mdb'), { code: 'GW_ERR_ARGUMENT' });
   assert.equal(dropMappedPages('/nonexistent/data.mdb'), 0);
