@@ -90,6 +90,9 @@ test('upstream down 2 min: accepting goes on, backlog visible, no association st
   const after = await d.destination('pacs');
   t.diagnostic(`upstream back: queue of 80 drained ${drainedAfterS.toFixed(1)} s later with ${after.connectAttempts - attemptsBefore} more association(s); state ${after.state}`);
   assert.equal(after.deadLetter, 0);
+  // The next probe was scheduled before the upstream returned: at most the last back-off step
+  // (2 s · 2^5 = 64 s, +20 %) plus the drain itself.
+  assert.ok(drainedAfterS <= 64 * 1.2 + 15, `drained ${drainedAfterS} s after the upstream came back`);
   assert.ok(after.connectAttempts - attemptsBefore <= 3, `${after.connectAttempts - attemptsBefore} associations to drain`);
   assert.equal(after.oldestQueuedAgeSeconds, null);
   for (const f of [...first, ...second]) {
