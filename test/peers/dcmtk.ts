@@ -143,10 +143,9 @@ export async function storescuSend(files: string[], port: number, calledAe: stri
     const cfg = path.join(tmp, 'storescu.cfg');
     writeFileSync(cfg, associationConfig(groups));
     let i = 0;
-    for (const [, infos] of groups) {
-      const list = path.join(tmp, `files${i}`);
+    for (const [ts, infos] of groups) {
       await run('storescu', ['-xf', cfg, `P${i}`, '-aet', callingAe, '-aec', calledAe, '127.0.0.1', String(port), ...infos.map((f) => f.path)], { env: DCMTK_ENV, maxBuffer: 64 * 1024 * 1024 })
-        .catch((e: Error & { stderr?: string }) => { throw new Error(`storescu failed for ${list}: ${e.message}\n${e.stderr ?? ''}`); });
+        .catch((e: Error & { stderr?: string }) => { throw new Error(`storescu (${infos.length} files in ${ts}) failed: ${e.message}\n${e.stderr ?? ''}`); });
       i++;
     }
   } finally {
