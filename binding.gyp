@@ -7,6 +7,7 @@
         "native/napi/byteswap.cc",
         "native/napi/sd_notify.cc",
         "native/napi/codecs.cc",
+        "native/napi/drop_mapped_pages.cc",
         "native/codecs/byteswap.cc",
         "native/codecs/jpeg_huffman.cc",
         "native/codecs/jpeg_lossless_scan.cc",

@@ -3,6 +3,7 @@
 
 #include "napi/byteswap.h"
 #include "napi/codecs.h"
+#include "napi/drop_mapped_pages.h"
 #include "napi/sd_notify.h"
 
 namespace gw {
@@ -13,6 +14,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("codecDecode", Napi::Function::New(env, CodecDecodeJs, "codecDecode"));
   exports.Set("codecEncode", Napi::Function::New(env, CodecEncodeJs, "codecEncode"));
   exports.Set("jpegComponents", Napi::Function::New(env, JpegComponentsJs, "jpegComponents"));
+  exports.Set("dropMappedPages", Napi::Function::New(env, DropMappedPagesJs, "dropMappedPages"));
   return exports;
 }
 

@@ -23,6 +23,7 @@ export interface ForwardSpool {
   markForwarded(destination: string, id: number, info: { status: number; transferSyntax: string }): Promise<QueueEntry | undefined>;
   markFailed(destination: string, id: number, info: { status?: number; error: string; permanent: boolean; retryAt?: number }): Promise<QueueEntry | undefined>;
   readDataset(id: number): AsyncIterable<Buffer>;
+  entry(destination: string, id: number): QueueEntry | undefined;
 }
 
 /** What `connect` receives: the SCU's own options (net/scu.ts). */
@@ -79,6 +80,8 @@ export class Destination {
   private lanes: Promise<void>[] = [];
   /** What each open association was proposed, to know whether it can carry a new batch. */
   private readonly proposed = new WeakMap<ScuAssociation, ScuContext[]>();
+  /** Associations whose transport has closed (peer release/abort, socket loss): never reused. */
+  private readonly ended = new WeakSet<ScuAssociation>();
   private readonly log: Logger;
 
   constructor(readonly cfg: DestinationConfig, private readonly deps: DestinationDeps) {
@@ -221,12 +224,18 @@ export class Destination {
     return { contexts, items: kept };
   }
 
+  /**
+   * An open association can carry the batch when it is still alive, was proposed every context, and
+   * accepted some context for each SOP Class: a class it rejected gets a fresh association (the peer
+   * may have been reconfigured, e.g. before an operator's dead-letter retry).
+   */
   private covers(assoc: ScuAssociation, contexts: ScuContext[]): boolean {
     const proposed = this.proposed.get(assoc);
-    if (!proposed) return false;
+    if (!proposed || this.ended.has(assoc)) return false;
     const key = (c: ScuContext): string => `${c.abstractSyntax}|${c.transferSyntaxes.join(',')}`;
     const have = new Set(proposed.map(key));
-    return contexts.every((c) => have.has(key(c)));
+    const acceptedClasses = new Set(assoc.accepted.map((c) => c.abstractSyntax));
+    return contexts.every((c) => have.has(key(c)) && acceptedClasses.has(c.abstractSyntax));
   }
 
   private async open(contexts: ScuContext[]): Promise<ScuAssociation> {
@@ -238,6 +247,7 @@ export class Destination {
         maxPduLength: this.cfg.maxPduLength, contexts, connectTimeoutMs: 10_000, log: this.log,
       });
       this.proposed.set(assoc, contexts);
+      void assoc.closed.then(() => this.ended.add(assoc), () => this.ended.add(assoc));
       this.connectionOk();
       return assoc;
     } catch (err) {
@@ -281,14 +291,28 @@ export class Destination {
       }
     }
     this.state = 'sending';
-    for (const it of items) {
-      if (this.stopped) break;
-      await this.sendOne(assoc, it);
+    // Queue bookkeeping that need not hold up the next C-STORE (Spool.markSending/markForwarded).
+    const pending: Promise<unknown>[] = [];
+    try {
+      for (const it of items) {
+        if (this.stopped) break;
+        await this.sendOne(assoc, it, pending);
+      }
+    } finally {
+      await this.settle(pending);
     }
     return assoc;
   }
 
-  private async sendOne(assoc: ScuAssociation, it: QueueItem): Promise<void> {
+  /** Waits for a batch's bookkeeping, so this lane's next queue scan sees it; a failure is logged (the
+   *  entry then stays 'sending' and recovery re-queues it: the instance is sent again, never lost). */
+  private async settle(pending: Promise<unknown>[]): Promise<void> {
+    for (const r of await Promise.allSettled(pending)) {
+      if (r.status === 'rejected') this.log.error({ err: r.reason }, 'queue update failed');
+    }
+  }
+
+  private async sendOne(assoc: ScuAssociation, it: QueueItem, pending: Promise<unknown>[]): Promise<void> {
     const r = it.record;
     let ctx: AcceptedContext;
     try {
@@ -297,8 +321,11 @@ export class Destination {
       await this.itemFailed(it, err as ItemError);
       return;
     }
-    const entry = await this.deps.spool.markSending(this.cfg.name, r.id);
-    if (!entry) return; // replaced or removed meanwhile
+    const current = this.deps.spool.entry(this.cfg.name, r.id);
+    if (!current || current.state !== 'queued') return; // replaced or removed meanwhile
+    // Bookkeeping commits in the background (LMDB applies writes in order); settled once per batch.
+    pending.push(this.deps.spool.markSending(this.cfg.name, r.id));
+    const entry: QueueEntry = { ...current, state: 'sending', attempts: current.attempts + 1 };
     let itemErr: unknown = null;
     const transcode = this.deps.transcode ?? transcodeStream;
     const source = transcode(this.deps.spool.readDataset(r.id), r.transferSyntax, ctx.transferSyntax);
@@ -325,7 +352,7 @@ export class Destination {
     const outcome = classifyStoreStatus(res.status);
     const fields = { id: r.id, sopInstanceUid: r.sopInstanceUid, status: statusHex(res.status), transferSyntax: ctx.transferSyntax, transcoded: ctx.transferSyntax !== r.transferSyntax, bytes: r.bytes, ms: Date.now() - t0 };
     if (outcome === 'delivered') {
-      await this.deps.spool.markForwarded(this.cfg.name, r.id, { status: res.status, transferSyntax: ctx.transferSyntax });
+      pending.push(this.deps.spool.markForwarded(this.cfg.name, r.id, { status: res.status, transferSyntax: ctx.transferSyntax }));
       this.forwarded++;
       this.lastSuccessAt = Date.now();
       this.log.info(fields, 'instance forwarded');

@@ -8,6 +8,7 @@ import { GatewayError, ERROR_CODES, describe } from '../errors.js';
 interface NativeAddon {
   swapBytes(buf: Uint8Array, wordSize: number): void;
   sdNotify(socketPath: string, message: string): number;
+  dropMappedPages(path: string): number;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -66,4 +67,18 @@ export function sdNotify(socketPath: string, message: string): number {
     );
   }
   return addon.sdNotify(socketPath, String(message));
+}
+
+/**
+ * Drops this process's page-table entries for every shared mapping of the file `filePath` (madvise
+ * MADV_DONTNEED); the data stays in the page cache. Returns the bytes advised, or −errno.
+ * @throws GW_ERR_ARGUMENT for a path that is not absolute.
+ */
+export function dropMappedPages(filePath: string): number {
+  if (typeof filePath !== 'string' || !filePath.startsWith('/')) {
+    throw new GatewayError(ERROR_CODES.ARGUMENT, `dropMappedPages filePath: expected an absolute path, found ${describe(filePath)}`);
+  }
+  // An addon built before this function existed (test.sh rebuilds only when absent): report ENOSYS.
+  if (typeof addon.dropMappedPages !== 'function') return -38;
+  return addon.dropMappedPages(filePath);
 }

@@ -28,6 +28,11 @@ export interface SpoolDbs {
   /** Fully delivered instances waiting out the retention: id → time the last delivery finished. */
   retained: Database<number, number>;
   meta: Database<unknown, string>;
+  /**
+   * Called after each chunk removal (bytes removed): lmdb-js maps the pages of every value it removes,
+   * so the spool counts them and drops its mapping as it goes (Spool.mappedBytes).
+   */
+  onChunkRemoved?: (bytes: number) => void;
 }
 
 export const SCHEMA_VERSION = 1;

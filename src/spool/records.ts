@@ -38,7 +38,11 @@ export function newQueueEntry(destination: string, id: number, now: number): Que
 export function removeChunksTxn(dbs: SpoolDbs, id: number): number {
   // Keys are collected first: the cursor is not moved under our own removals.
   const keys = [...dbs.chunks.getKeys(chunkRange(id))];
-  for (const key of keys) dbs.chunks.remove(key);
+  const chunkBytes = dbs.onChunkRemoved ? (dbs.instances.get(id)?.bytes ?? 0) / Math.max(1, keys.length) : 0;
+  for (const key of keys) {
+    dbs.chunks.remove(key);
+    dbs.onChunkRemoved?.(chunkBytes);
+  }
   return keys.length;
 }
 

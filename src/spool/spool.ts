@@ -1,7 +1,9 @@
 // Spool layer: the durable store behind every C-STORE Success. One LMDB environment holds instance
 // bytes in bounded chunks, the records, the SOP Instance UID index and the per-destination queue.
 // It must not import net/, services/ or forward/: callers hand it bytes and destination names.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, realpathSync } from 'node:fs';
+import path from 'node:path';
+import { dropMappedPages } from '../native/binding.js';
 import { GatewayError, ERROR_CODES, describe } from '../errors.js';
 import type { Logger } from '../log.js';
 import { ChunkPool } from './chunk-pool.js';
@@ -21,6 +23,9 @@ export const DEFAULT_CHUNK_SIZE = 256 * 1024;
 export const FS_RESERVE_BYTES = 64 * 1024 * 1024;
 const NEXT_QUEUED_SCAN_CAP = 100_000;
 
+/** Mapped pages are dropped after every this many bytes read or removed, across instances. */
+const DROP_MAPPED_EVERY = 8 * 1024 * 1024;
+
 export class Spool {
   readonly dir: string;
   /** The LMDB handles. For tests and diagnostics only: writes must go through the methods below. */
@@ -37,11 +42,16 @@ export class Spool {
   private refusedAtUsed: number | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
   private readonly unlock: () => void;
+  /** Real path of the LMDB data file (as /proc/self/maps names it), resolved on first use. */
+  private dataFile: string | undefined;
+  /** Bytes read or removed since the mapped pages were last dropped. */
+  private mappedSinceDrop = 0;
 
   private constructor(opts: SpoolOptions, dbs: SpoolDbs, bytesMax: number, nextId: number, unlock: () => void) {
     this.dir = opts.dir;
     this.unlock = unlock;
     this.dbs = dbs;
+    dbs.onChunkRemoved = (bytes) => this.mappedBytes(bytes);
     this.log = opts.log;
     this.bytesMax = bytesMax;
     this.nextId = nextId;
@@ -191,8 +201,23 @@ export class Spool {
     for (let seq = 0; seq < record.chunks; seq++) {
       const chunk = this.dbs.chunks.getBinary([id, seq]);
       if (!chunk) throw new GatewayError(ERROR_CODES.SPOOL_NOT_FOUND, `spool instance ${id} chunk ${seq} is gone`);
+      this.mappedBytes(chunk.length);
       yield chunk;
     }
+  }
+
+  /**
+   * Reading or removing values maps LMDB pages into this process: without dropping them, forwarding a
+   * 2 GiB instance leaves ~2 GiB of page cache counted in the daemon's RSS (VmHWM). The pages stay
+   * cached; only our mapping of them is dropped, every DROP_MAPPED_EVERY bytes (docs/spool.md "Memory").
+   */
+  private mappedBytes(n: number): void {
+    this.mappedSinceDrop += n;
+    if (this.mappedSinceDrop < DROP_MAPPED_EVERY) return;
+    this.mappedSinceDrop = 0;
+    this.dataFile ??= realpathSync(path.join(this.dir, 'data.mdb'));
+    const r = dropMappedPages(this.dataFile);
+    if (r < 0) this.log.debug({ errno: -r }, 'dropping mapped spool pages failed');
   }
 
   verify(): VerifyReport {
@@ -206,15 +231,24 @@ export class Spool {
     return q.nextQueued(this.dbs, destination, now, limit, NEXT_QUEUED_SCAN_CAP);
   }
 
-  /** queued → sending (attempts + 1). Resolves durably; undefined when the entry is gone (replaced). */
+  /**
+   * queued → sending (attempts + 1). Resolves once committed (visible), not synced: losing it to a power
+   * cut only leaves the entry 'queued', which is what recovery makes of 'sending' anyway.
+   * Undefined when the entry is gone (replaced).
+   */
   markSending(destination: string, id: number, now = Date.now()): Promise<QueueEntry | undefined> {
-    return this.txn(() => q.markSendingTxn(this.dbs, [destination, id], now));
+    return this.txn(() => q.markSendingTxn(this.dbs, [destination, id], now), false);
   }
 
-  /** → forwarded (moves to the ledger); deletes the instance once every destination is done + retention. */
+  /**
+   * → forwarded (moves to the ledger); deletes the instance once every destination is done + retention.
+   * Resolves once committed, not synced: losing it to a power cut means the instance is sent again —
+   * the same bytes, a duplicate the PACS treats as a re-send (issue #4 allows exactly that) — and
+   * forwarding does not wait for one fdatasync per instance.
+   */
   markForwarded(destination: string, id: number, info: { status: number; transferSyntax: string },
     now = Date.now()): Promise<QueueEntry | undefined> {
-    return this.txn(() => q.markForwardedTxn(this.dbs, [destination, id], info, now, this.retentionMs));
+    return this.txn(() => q.markForwardedTxn(this.dbs, [destination, id], info, now, this.retentionMs), false);
   }
 
   /** → queued again at retryAt (default back-off), or → dead when permanent. */
@@ -312,9 +346,11 @@ export class Spool {
     }
   }
 
-  private txn<T>(fn: () => T): Promise<T> {
+  /** One write transaction; resolves when it is synced (`sync`, the default) or only committed. */
+  private txn<T>(fn: () => T, sync = true): Promise<T> {
     if (this.closed) return Promise.reject(new GatewayError(ERROR_CODES.SPOOL_STATE, 'spool is closed'));
-    return durable(this.dbs, this.dbs.root.transaction(fn)).then(
+    const committed = this.dbs.root.transaction(fn);
+    return (sync ? durable(this.dbs, committed) : committed).then(
       (value) => {
         this.lastIoError = undefined;
         return value;

@@ -1,0 +1,78 @@
+// Reading or deleting a big instance must not leave its LMDB pages mapped into the process (found by
+// the 2 GiB forward test, issue 4): lmdb-js maps every value it reads or removes, and those pages count
+// in RSS (RssFile) until unmapped. Measured in this test process: RssFile growth stays far below the
+// instance size. Without Spool.dropMapped the growth is about the instance size.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import pino from 'pino';
+import { Spool } from '../../../src/spool/index.js';
+import { dropMappedPages } from '../../../src/native/binding.js';
+import { tempDir } from './helpers.js';
+
+const MiB = 1024 * 1024;
+const SIZE = 256 * MiB;
+
+function rssFile(): number {
+  return Number(/RssFile:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]) * 1024;
+}
+
+test('reading and deleting a 256 MiB instance leaves at most a few MiB of it mapped', async (t) => {
+  const tmp = tempDir('pg-spool-mapped-');
+  const spool = await Spool.open({ dir: tmp.dir, maxBytes: 1024 * MiB, log: pino({ level: 'silent' }) });
+  t.after(async () => { await spool.close(); tmp.cleanup(); });
+  const w = spool.beginInstance({ sopClassUid: '1.2.840.10008.5.1.4.1.1.7', sopInstanceUid: '2.25.1', transferSyntax: '1.2.840.10008.1.2.1', callingAe: 'A', calledAe: 'B', peer: 'x', expectedBytes: SIZE });
+  const slice = Buffer.alloc(256 * 1024, 0x5a);
+  for (let off = 0; off < SIZE; off += slice.length) {
+    const p = w.write(slice);
+    if (p) await p;
+  }
+  const rec = await w.commit({}, ['pacs']);
+
+  const before = rssFile();
+  let peak = before;
+  let bytes = 0;
+  for await (const c of spool.readDataset(rec.id)) {
+    bytes += c.length;
+    peak = Math.max(peak, rssFile());
+  }
+  assert.equal(bytes, SIZE);
+  t.diagnostic(`read: RssFile ${(before / MiB).toFixed(0)} → peak ${(peak / MiB).toFixed(0)} MiB`);
+  assert.ok(peak - before < 48 * MiB, `reading mapped ${((peak - before) / MiB).toFixed(0)} MiB`);
+
+  const beforeDelete = rssFile();
+  await spool.markSending('pacs', rec.id);
+  await spool.markForwarded('pacs', rec.id, { status: 0, transferSyntax: '1.2.840.10008.1.2.1' });
+  assert.equal(spool.get(rec.id), undefined, 'delivered instance deleted');
+  const after = rssFile();
+  t.diagnostic(`delete: RssFile ${(beforeDelete / MiB).toFixed(0)} → ${(after / MiB).toFixed(0)} MiB`);
+  assert.ok(after - beforeDelete < 48 * MiB, `deleting mapped ${((after - beforeDelete) / MiB).toFixed(0)} MiB`);
+});
+
+test('forwarding many small instances does not accumulate mapped pages either', async (t) => {
+  const tmp = tempDir('pg-spool-mapped-');
+  const spool = await Spool.open({ dir: tmp.dir, maxBytes: 1024 * MiB, log: pino({ level: 'silent' }) });
+  t.after(async () => { await spool.close(); tmp.cleanup(); });
+  const data = Buffer.alloc(512 * 1024, 0x33);
+  const ids: number[] = [];
+  for (let i = 0; i < 256; i++) {
+    const w = spool.beginInstance({ sopClassUid: '1.2.840.10008.5.1.4.1.1.2', sopInstanceUid: `2.25.${i + 10}`, transferSyntax: '1.2.840.10008.1.2.1', callingAe: 'A', calledAe: 'B', peer: 'x' });
+    await w.write(data);
+    ids.push((await w.commit({}, ['pacs'])).id);
+  }
+  const before = rssFile();
+  let peak = before;
+  for (const id of ids) {
+    for await (const c of spool.readDataset(id)) assert.equal(c.length > 0, true);
+    await spool.markSending('pacs', id);
+    await spool.markForwarded('pacs', id, { status: 0, transferSyntax: '1.2.840.10008.1.2.1' });
+    peak = Math.max(peak, rssFile());
+  }
+  t.diagnostic(`128 MiB in 256 instances read and deleted: RssFile ${(before / MiB).toFixed(0)} → peak ${(peak / MiB).toFixed(0)} MiB`);
+  assert.ok(peak - before < 48 * MiB, `mapped ${((peak - before) / MiB).toFixed(0)} MiB`);
+});
+
+test('dropMappedPages: checks its argument, 0 for a file not mapped', () => {
+  assert.throws(() => dropMappedPages('relative/data.mdb'), { code: 'GW_ERR_ARGUMENT' });
+  assert.equal(dropMappedPages('/nonexistent/data.mdb'), 0);
+});
