@@ -35,18 +35,19 @@ export class Gateway {
   readonly stats = new ReceiveStats();
   readonly associations = { total: 0, rejected: 0 };
   private server: DicomServer | null = null;
-  private readonly reclaimer = new Reclaimer();
   private stopped = false;
 
-  private constructor(private config: Config, readonly spool: Spool, readonly forwarder: Forwarder, private readonly log: Logger) {}
+  private constructor(private config: Config, readonly spool: Spool, readonly forwarder: Forwarder, private readonly log: Logger, private readonly reclaimer: Reclaimer) {}
 
   /** Called after each durable store (the web page's "last 100" list). */
   onStored: ((record: InstanceRecord) => void) | null = null;
 
   static async start(cfg: Config, log: Logger): Promise<Gateway> {
     const spool = await Spool.open({ dir: cfg.spool.dir, maxBytes: cfg.spool.maxBytes, log: log.child({ layer: 'spool' }) });
-    const forwarder = new Forwarder({ spool, connect: openAssociation, log });
-    const gw = new Gateway(cfg, spool, forwarder, log);
+    // One reclaimer for both directions: bytes received and bytes forwarded (src/system/reclaim.ts).
+    const reclaimer = new Reclaimer();
+    const forwarder = new Forwarder({ spool, connect: openAssociation, log, onBytesSent: (n) => reclaimer.add(n) });
+    const gw = new Gateway(cfg, spool, forwarder, log, reclaimer);
     try {
       await forwarder.configure(cfg.destinations);
       await gw.routeUnrouted();

@@ -43,6 +43,8 @@ export interface DestinationDeps {
   idleReleaseMs?: number;
   /** Poll interval when nothing is due (items waiting for their retry time). Default 1 s. */
   pollMs?: number;
+  /** Called with the size of every dataset chunk sent (main: the Reclaimer that bounds peak RSS). */
+  onBytesSent?(bytes: number): void;
 }
 
 const BATCH = 256;
@@ -329,9 +331,13 @@ export class Destination {
     let itemErr: unknown = null;
     const transcode = this.deps.transcode ?? transcodeStream;
     const source = transcode(this.deps.spool.readDataset(r.id), r.transferSyntax, ctx.transferSyntax);
+    const counted = this.deps.onBytesSent;
     const dataset = (async function* guard(): AsyncGenerator<Buffer> {
       try {
-        yield* source;
+        for await (const chunk of source) {
+          yield chunk;
+          counted?.(chunk.length);
+        }
       } catch (err) {
         itemErr = err;
         throw err;

@@ -24,7 +24,7 @@ export const FS_RESERVE_BYTES = 64 * 1024 * 1024;
 const NEXT_QUEUED_SCAN_CAP = 100_000;
 
 /** Mapped pages are dropped after every this many bytes read or removed, across instances. */
-const DROP_MAPPED_EVERY = 8 * 1024 * 1024;
+const DROP_MAPPED_EVERY = 4 * 1024 * 1024;
 
 export class Spool {
   readonly dir: string;
