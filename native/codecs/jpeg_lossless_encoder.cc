@@ -7,6 +7,7 @@
 
 #include "codecs/jpeg_bit_writer.h"
 #include "codecs/jpeg_huffman.h"
+#include "codecs/jpeg_predictor.h"
 
 namespace gw {
 namespace {
@@ -29,19 +30,6 @@ std::vector<std::vector<uint16_t>> Planes(const uint8_t* px, const NativeLayout&
     }
   }
   return planes;
-}
-
-template <int PSV>
-inline int32_t Predict(int32_t ra, int32_t rb, int32_t rc) {
-  switch (PSV) {  // T.81 Table H.1
-    case 1: return ra;
-    case 2: return rb;
-    case 3: return rc;
-    case 4: return ra + rb - rc;
-    case 5: return ra + ((rb - rc) >> 1);
-    case 6: return rb + ((ra - rc) >> 1);
-    default: return (ra + rb) >> 1;
-  }
 }
 
 // Difference category and extra bits (T.81 §H.1.2.2, Table H.2), packed as ssss << 16 | bits.

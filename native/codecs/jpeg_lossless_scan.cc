@@ -5,36 +5,18 @@
 #include <string>
 
 #include "codecs/jpeg_bit_reader.h"
+#include "codecs/jpeg_predictor.h"
 
 namespace gw {
 namespace {
 
-// T.81 Table H.1 predictors. kWa: the signed 16-bit arithmetic of a known faulty encoder.
-template <int PSV, bool kWa>
-inline int32_t Pred(int32_t ra, int32_t rb, int32_t rc) {
-  if (kWa && PSV >= 4) {
-    ra = static_cast<int16_t>(ra);
-    rb = static_cast<int16_t>(rb);
-    rc = static_cast<int16_t>(rc);
-  }
-  switch (PSV) {
-    case 1: return ra;
-    case 2: return rb;
-    case 3: return rc;
-    case 4: return ra + rb - rc;
-    case 5: return ra + ((rb - rc) >> 1);
-    case 6: return rb + ((ra - rc) >> 1);
-    default: return (ra + rb) >> 1;
-  }
-}
-
 inline int32_t PredRuntime(int psv, bool wa, int32_t ra, int32_t rb, int32_t rc) {
   if (wa) {
     switch (psv) {
-      case 4: return Pred<4, true>(ra, rb, rc);
-      case 5: return Pred<5, true>(ra, rb, rc);
-      case 6: return Pred<6, true>(ra, rb, rc);
-      case 7: return Pred<7, true>(ra, rb, rc);
+      case 4: return Predict<4, true>(ra, rb, rc);
+      case 5: return Predict<5, true>(ra, rb, rc);
+      case 6: return Predict<6, true>(ra, rb, rc);
+      case 7: return Predict<7, true>(ra, rb, rc);
       default: break;
     }
   }
@@ -42,10 +24,10 @@ inline int32_t PredRuntime(int psv, bool wa, int32_t ra, int32_t rb, int32_t rc)
     case 1: return ra;
     case 2: return rb;
     case 3: return rc;
-    case 4: return Pred<4, false>(ra, rb, rc);
-    case 5: return Pred<5, false>(ra, rb, rc);
-    case 6: return Pred<6, false>(ra, rb, rc);
-    default: return Pred<7, false>(ra, rb, rc);
+    case 4: return Predict<4, false>(ra, rb, rc);
+    case 5: return Predict<5, false>(ra, rb, rc);
+    case 6: return Predict<6, false>(ra, rb, rc);
+    default: return Predict<7, false>(ra, rb, rc);
   }
 }
 
@@ -84,7 +66,7 @@ bool RowSingle(JpegBitReader* reader, const RowRef& r, int width) {
   cur[0] = static_cast<uint16_t>(ra);
   for (int x = 1; x < width; ++x) {
     if (!table.DecodeDiff(&br, &d)) return false;
-    ra = static_cast<uint16_t>(Pred<PSV, kWa>(ra, prev[x], prev[x - 1]) + d);
+    ra = static_cast<uint16_t>(Predict<PSV, kWa>(ra, prev[x], prev[x - 1]) + d);
     cur[x] = static_cast<uint16_t>(ra);
   }
   *reader = br;
@@ -100,7 +82,7 @@ bool RowMulti(JpegBitReader* reader, RowRef* rows, int n, int width) {
       const RowRef& r = rows[c];
       int32_t d;
       if (!r.table->DecodeDiff(br, &d)) return false;
-      const int32_t pred = x == 0 ? r.prev[0] : Pred<PSV, kWa>(r.cur[x - 1], r.prev[x], r.prev[x - 1]);
+      const int32_t pred = x == 0 ? r.prev[0] : Predict<PSV, kWa>(r.cur[x - 1], r.prev[x], r.prev[x - 1]);
       r.cur[x] = static_cast<uint16_t>(pred + d);
     }
   }
