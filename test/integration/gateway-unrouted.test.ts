@@ -10,7 +10,7 @@ import { Gateway } from '../../src/gateway.js';
 import { loadConfig } from '../../src/config/load.js';
 import { openAssociation } from '../../src/net/scu.js';
 import { readPart10Info } from '../../src/dicom/part10.js';
-import { startStorescp } from '../helpers/processes.js';
+import { startStorescp } from '../peers/dcmtk.js';
 import { TESTDATA } from '../helpers/testdata.js';
 
 const log = pino({ level: 'silent' });
@@ -20,7 +20,7 @@ after(() => rmSync(spoolDir, { recursive: true, force: true }));
 test('an instance received with no destination is kept, then delivered once a destination is added', async () => {
   const cfg = loadConfig({ env: { PACSGATE_SPOOL_DIR: spoolDir, PACSGATE_DICOM_PORT: '0', PACSGATE_DICOM_HOST: '127.0.0.1' } });
   const gw = await Gateway.start(cfg, log);
-  const pacs = await startStorescp('CENTRAL');
+  const pacs = await startStorescp({ aeTitle: 'CENTRAL', args: ['+B'] });
   try {
     const file = path.join(TESTDATA, 'pydicom/CT_small.dcm');
     const info = await readPart10Info(file);

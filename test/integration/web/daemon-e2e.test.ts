@@ -9,14 +9,15 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { startDaemon, startStorescp, type RunningDaemon, type RunningStorescp } from '../../helpers/processes.js';
+import { cleanupDaemons, startDaemon, type Daemon } from '../../helpers/daemon.js';
+import { startStorescp, type StoreScp } from '../../peers/dcmtk.js';
 import { ROOT, TESTDATA } from '../../helpers/testdata.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 // Distinct SOP Instance UIDs (MR_small and its big-endian twin share one: the second would replace the first).
 const FILES = ['pydicom/CT_small.dcm', 'pydicom/MR_small.dcm', 'pydicom/SC_rgb_small_odd_big_endian.dcm', 'pylibjpeg-data/ds/LittleEndianExplicit/SC_rgb.dcm', 'pylibjpeg-data/ds/LittleEndianImplicit/rtdose.dcm'];
-let daemon: RunningDaemon;
-let pacs: RunningStorescp;
+let daemon: Daemon;
+let pacs: StoreScp;
 let ctx: BrowserContext;
 let page: Page;
 let profile: string;
@@ -25,8 +26,8 @@ const artifacts = path.join(ROOT, 'artifacts');
 before(async () => {
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} missing: scripts/test.sh installs Debian's chromium`);
   mkdirSync(artifacts, { recursive: true });
-  pacs = await startStorescp('CENTRALPACS');
-  daemon = await startDaemon({ PACSGATE_LOG_LEVEL: 'info' });
+  pacs = await startStorescp({ aeTitle: 'CENTRALPACS', args: ['+B'] });
+  daemon = await startDaemon();
   profile = mkdtempSync(path.join(tmpdir(), 'pg-chromium-'));
   ctx = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -40,11 +41,10 @@ before(async () => {
 
 after(async () => {
   await ctx?.close();
-  if (daemon && daemon.proc.exitCode === null) await daemon.stop();
+  await cleanupDaemons();
   await pacs?.stop();
   if (profile) rmSync(profile, { recursive: true, force: true });
   if (pacs) rmSync(pacs.dir, { recursive: true, force: true });
-  if (daemon) rmSync(daemon.spoolDir, { recursive: true, force: true });
 });
 
 test('on the page: add the storescp destination, Test = C-ECHO succeeds, save applies it live', async () => {
@@ -97,5 +97,5 @@ test('storescu sends to pacsgate; the page shows them received and forwarded; st
 });
 
 test('SIGTERM: the daemon exits 0', async () => {
-  assert.equal(await daemon.stop(), 0);
+  assert.equal((await daemon.stop()).code, 0);
 });
