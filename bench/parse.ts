@@ -1,13 +1,12 @@
 // bench/parse: streaming-parse throughput of a large multi-frame file against a plain read of the
 // same file, and native byte swapping against memcpy. Run: npm run bench:parse [-- --mb 500]
 // Prints one JSON line per measurement and the ratios. Figures go to docs/benchmarks.md.
-import { createReadStream, existsSync, mkdirSync, openSync, writeSync, closeSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DatasetReader } from '../src/dicom/reader.js';
 import { TransferSyntaxConverter } from '../src/dicom/convert.js';
-import { fileMeta, element } from '../src/dicom/writer.js';
-import { ENC_EXPLICIT_LE } from '../src/dicom/encoding.js';
+import { writeMultiframe } from '../test/helpers/ct-study.js';
 import { swapBytes } from '../src/native/binding.js';
 
 const args = process.argv.slice(2);
@@ -16,39 +15,11 @@ const dir = path.resolve(process.env.PACSGATE_BENCH_DIR || 'var/bench');
 const file = path.join(dir, `multiframe-${mb}mb.dcm`);
 const CHUNK = 64 * 1024;
 
-/** A CT-like multi-frame Explicit VR LE file: 512×512×16-bit frames, ~`mb` MB of pixel data. */
-function generate(): void {
+/** A multi-frame Explicit VR LE file of 512×512×16-bit frames, ~`mb` MB of pixel data (cached). */
+async function generate(): Promise<void> {
   if (existsSync(file)) return;
   mkdirSync(dir, { recursive: true });
-  const frameBytes = 512 * 512 * 2;
-  const frames = Math.ceil((mb * 1e6) / frameBytes);
-  const E = ENC_EXPLICIT_LE;
-  const us = (v: number): Buffer => { const b = Buffer.alloc(2); b.writeUInt16LE(v); return b; };
-  const str = (s: string): Buffer => Buffer.from(s.length % 2 ? s + ' ' : s, 'latin1');
-  const head = Buffer.concat([
-    fileMeta({ sopClassUid: '1.2.840.10008.5.1.4.1.1.2.1', sopInstanceUid: '2.25.1', transferSyntax: '1.2.840.10008.1.2.1' }),
-    element(0x00080016, 'UI', Buffer.from('1.2.840.10008.5.1.4.1.1.2.1\0'), E),
-    element(0x00080018, 'UI', Buffer.from('2.25.1'), E),
-    element(0x00080060, 'CS', str('CT'), E),
-    element(0x00280002, 'US', us(1), E),
-    element(0x00280004, 'CS', str('MONOCHROME2'), E),
-    element(0x00280008, 'IS', str(String(frames)), E),
-    element(0x00280010, 'US', us(512), E),
-    element(0x00280011, 'US', us(512), E),
-    element(0x00280100, 'US', us(16), E),
-    element(0x00280101, 'US', us(12), E),
-    element(0x00280102, 'US', us(11), E),
-    element(0x00280103, 'US', us(0), E),
-  ]);
-  const pd = Buffer.alloc(12);
-  pd.writeUInt16LE(0x7fe0, 0); pd.writeUInt16LE(0x0010, 2); pd.write('OW', 4, 'latin1'); pd.writeUInt32LE(frames * frameBytes, 8);
-  const frame = Buffer.alloc(frameBytes);
-  for (let i = 0; i < frameBytes / 2; i++) frame.writeUInt16LE((Math.sin(i / 3000) * 1500 + 2048 + (i % 7)) & 0xfff, i * 2);
-  const fd = openSync(file, 'w');
-  writeSync(fd, head);
-  writeSync(fd, pd);
-  for (let f = 0; f < frames; f++) writeSync(fd, frame);
-  closeSync(fd);
+  await writeMultiframe(file, Math.ceil((mb * 1e6) / (512 * 512 * 2)));
 }
 
 async function stream(onChunk: (c: Buffer) => void): Promise<number> {
@@ -88,7 +59,7 @@ function median(xs: number[]): number {
 }
 
 async function main(): Promise<void> {
-  generate();
+  await generate();
   const size = statSync(file).size;
   const MBs = (ms: number): number => Math.round((size / 1e6 / (ms / 1000)) * 10) / 10;
   await plainRead(); // warm the page cache: both sides then read from memory

@@ -4,11 +4,11 @@
 // association and over 4 in parallel. Prints instances/s, MB/s and each receiver's peak RSS (VmHWM).
 // Usage: npm run bench:receive -- [--runs 3] [--count 1000]
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { element, elementHeader, fileMeta, paddedString } from '../src/dicom/writer.js';
-import { ENC_EXPLICIT_LE } from '../src/dicom/encoding.js';
+import { writeCtStudy } from '../test/helpers/ct-study.js';
+import { freePort } from '../test/peers/dcmtk.js';
 import { cleanupDaemons, startDaemon } from '../test/helpers/daemon.js';
 import { ROOT, run } from '../test/helpers/net.js';
 
@@ -20,58 +20,15 @@ const RUNS = arg('runs', 1);
 const COUNT = arg('count', 1000);
 const BENCH = path.join(ROOT, 'var', 'bench');
 const CT_DIR = path.join(BENCH, `ct-${COUNT}`);
-const CT_IMAGE_STORAGE = '1.2.840.10008.5.1.4.1.1.2';
-const PIXELS = 512 * 512 * 2;
 const MiB = 1024 * 1024;
-
-function us(v: number): Buffer {
-  const b = Buffer.alloc(2);
-  b.writeUInt16LE(v);
-  return b;
-}
-
-/** One CT instance, explicit VR LE, 512×512×16 bit; pixel values differ per instance. */
-function writeCt(file: string, n: number, pixels: Buffer): void {
-  const E = ENC_EXPLICIT_LE;
-  const uid = `2.25.99${process.pid}${Date.now() % 1_000_000}${String(n).padStart(5, '0')}`;
-  const header = Buffer.concat([
-    element(0x00080016, 'UI', paddedString('UI', CT_IMAGE_STORAGE), E),
-    element(0x00080018, 'UI', paddedString('UI', uid), E),
-    element(0x00080060, 'CS', paddedString('CS', 'CT'), E),
-    element(0x0020000d, 'UI', paddedString('UI', `2.25.99${process.pid}1`), E),
-    element(0x0020000e, 'UI', paddedString('UI', `2.25.99${process.pid}2`), E),
-    element(0x00200013, 'IS', paddedString('IS', String(n + 1)), E),
-    element(0x00280002, 'US', us(1), E),
-    element(0x00280004, 'CS', paddedString('CS', 'MONOCHROME2'), E),
-    element(0x00280010, 'US', us(512), E),
-    element(0x00280011, 'US', us(512), E),
-    element(0x00280100, 'US', us(16), E),
-    element(0x00280101, 'US', us(12), E),
-    element(0x00280102, 'US', us(11), E),
-    element(0x00280103, 'US', us(0), E),
-    elementHeader(0x7fe00010, 'OW', PIXELS, E),
-  ]);
-  pixels.writeUInt32LE(n, 0);
-  const fd = openSync(file, 'w');
-  try {
-    writeSync(fd, fileMeta({ sopClassUid: CT_IMAGE_STORAGE, sopInstanceUid: uid, transferSyntax: '1.2.840.10008.1.2.1' }));
-    writeSync(fd, header);
-    writeSync(fd, pixels);
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /** The cached instances (generated when absent or incomplete). */
 function instances(): string[] {
   const done = path.join(CT_DIR, 'COMPLETE');
   if (!existsSync(done)) {
     rmSync(CT_DIR, { recursive: true, force: true });
-    mkdirSync(CT_DIR, { recursive: true });
-    const pixels = Buffer.alloc(PIXELS);
-    for (let i = 0; i < PIXELS; i += 2) pixels.writeUInt16LE(((i >> 1) * 2654435761) >>> 20 & 0x0fff, i);
     const t0 = Date.now();
-    for (let n = 0; n < COUNT; n++) writeCt(path.join(CT_DIR, `ct${String(n).padStart(5, '0')}.dcm`), n, pixels);
+    writeCtStudy(CT_DIR, COUNT); // 512×512×16-bit, one series, pixels differ per instance
     closeSync(openSync(done, 'w'));
     console.log(`generated ${COUNT} CT instances in ${CT_DIR} (${Date.now() - t0} ms)`);
   }
@@ -142,15 +99,6 @@ async function pacsgate(files: string[], parallel: number): Promise<Result> {
   } finally {
     rmSync(spoolDir, { recursive: true, force: true });
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 async function listening(port: number): Promise<void> {

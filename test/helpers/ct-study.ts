@@ -1,7 +1,7 @@
 // Test helper: writes synthetic CT instances (Part-10, Explicit VR Little Endian, 16-bit signed,
 // explicit lengths, no group lengths) whose pixel data differ per instance, and one large multi-frame
 // instance streamed to disk. No patient data of anyone: fixed test names.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
@@ -70,8 +70,10 @@ export function writeCtStudy(dir: string, count: number, opts: { rows?: number; 
   return out;
 }
 
-/** Streams one multi-frame instance of `frames` 512×512 16-bit frames (512 KiB each) to `file`. */
-export async function writeMultiframe(file: string, frames: number): Promise<GeneratedFile & { bytes: number }> {
+/** Streams one multi-frame instance of `frames` 512×512 16-bit frames (512 KiB each) to `file`; every
+ *  frame differs, so a misplaced chunk changes the digest. `datasetBytes`/`sha256`: the dataset after the
+ *  meta group, what the spool stores. */
+export async function writeMultiframe(file: string, frames: number): Promise<GeneratedFile & { bytes: number; datasetBytes: number; sha256: string }> {
   const rows = 512;
   const cols = 512;
   const frameBytes = rows * cols * 2;
@@ -80,16 +82,23 @@ export async function writeMultiframe(file: string, frames: number): Promise<Gen
   const put = async (b: Buffer): Promise<void> => {
     if (!ws.write(b)) await once(ws, 'drain');
   };
+  const hash = createHash('sha256');
+  let datasetBytes = 0;
+  const putDataset = (b: Buffer): Promise<void> => {
+    hash.update(b);
+    datasetBytes += b.length;
+    return put(b);
+  };
   await put(fileMeta({ sopClassUid: MF_GRAYSCALE_WORD_SC, sopInstanceUid, transferSyntax: EXPLICIT_LE }));
-  await put(header({ sopClassUid: MF_GRAYSCALE_WORD_SC, sopInstanceUid, studyUid: newUid(), seriesUid: newUid(), number: 1, rows, cols, frames, modality: 'OT' }));
-  await put(elementHeader(0x7fe00010, 'OW', frames * frameBytes, E));
+  await putDataset(header({ sopClassUid: MF_GRAYSCALE_WORD_SC, sopInstanceUid, studyUid: newUid(), seriesUid: newUid(), number: 1, rows, cols, frames, modality: 'OT' }));
+  await putDataset(elementHeader(0x7fe00010, 'OW', frames * frameBytes, E));
   const frame = randomBytes(frameBytes);
   for (let f = 0; f < frames; f++) {
     const b = Buffer.from(frame);
     b.writeUInt32LE(f, 0);
-    await put(b);
+    await putDataset(b);
   }
   ws.end();
   await once(ws, 'finish');
-  return { path: file, sopInstanceUid, sopClassUid: MF_GRAYSCALE_WORD_SC, bytes: ws.bytesWritten };
+  return { path: file, sopInstanceUid, sopClassUid: MF_GRAYSCALE_WORD_SC, bytes: ws.bytesWritten, datasetBytes, sha256: hash.digest('hex') };
 }

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { startDaemon, cleanupDaemons, tempDir } from '../helpers/daemon.js';
-import { writeBigInstance } from '../helpers/big-instance.js';
+import { writeMultiframe } from '../helpers/ct-study.js';
 import { hashStored, openSpool } from '../helpers/corpus.js';
 import { run } from '../helpers/net.js';
 
@@ -21,7 +21,7 @@ test(`2 GiB multi-frame instance (${FRAMES} frames) via storescu: daemon peak RS
   const dir = tempDir('pg-big-');
   const file = path.join(dir, 'big.dcm');
   let ms = Date.now();
-  const big = writeBigInstance(file, FRAMES, `${process.pid}${Date.now()}`);
+  const big = await writeMultiframe(file, FRAMES);
   const genMs = Date.now() - ms;
   const d = await startDaemon();
   const atStart = d.memory();
