@@ -8,7 +8,7 @@ import { DatasetReader, type DatasetHandler, type Element } from '../dicom/reade
 import { TransferSyntaxConverter } from '../dicom/convert.js';
 import { elementHeader, itemHeader } from '../dicom/writer.js';
 import { ENC_EXPLICIT_LE } from '../dicom/encoding.js';
-import { integerStringValue, uint16Value } from '../dicom/values.js';
+import { collectImagePixel, type ImagePixel } from '../dicom/attributes.js';
 import { ITEM, SEQUENCE_DELIMITATION, UNDEFINED_LENGTH } from '../dicom/vr.js';
 import { GatewayError, ERROR_CODES } from '../errors.js';
 import { encodeFrame, type FrameInfo } from './frame-codec.js';
@@ -18,10 +18,6 @@ const PIXEL_DATA = 0x7fe00010;
 const EXPLICIT_LE = '1.2.840.10008.1.2.1';
 const NATIVE_LE = new Set([EXPLICIT_LE, '1.2.840.10008.1.2']);
 const TARGETS = new Set(['1.2.840.10008.1.2.4.70', '1.2.840.10008.1.2.5']);
-const IMAGE_TAGS: Record<number, keyof FrameInfo> = {
-  0x00280010: 'rows', 0x00280011: 'columns', 0x00280002: 'samplesPerPixel', 0x00280100: 'bitsAllocated',
-  0x00280101: 'bitsStored', 0x00280103: 'pixelRepresentation',
-};
 
 export interface ImageProbe extends FrameInfo {
   frames: number;
@@ -39,18 +35,15 @@ export function encodable(img: ImageProbe | null, to: string): boolean {
   return [8, 16, 32].includes(img.bitsAllocated);
 }
 
+type Collected = ImagePixel & { pixel?: boolean };
+
 /** Collects the Image Pixel attributes at depth 0 (pixel data itself is never read). */
-function imageCollector(): { handler: DatasetHandler; img: Partial<ImageProbe> & { pixel?: boolean } } {
-  const img: Partial<ImageProbe> & { pixel?: boolean } = { frames: 1, planarConfiguration: 0 };
+function imageCollector(): { handler: DatasetHandler; img: Collected } {
+  const img: Collected = { numberOfFrames: 1 };
   return {
     img,
     handler: {
-      element(el: Element, value: Buffer): void {
-        if (el.depth !== 0) return;
-        const key = IMAGE_TAGS[el.tag];
-        if (key) (img as Record<string, number | undefined>)[key] = uint16Value(value, true);
-        if (el.tag === 0x00280008) img.frames = integerStringValue(value) ?? 1;
-      },
+      element: (el: Element, value: Buffer): void => collectImagePixel(img, el, value),
       bulkStart(el: Element): void {
         if (el.depth === 0 && el.tag === PIXEL_DATA) img.pixel = true;
       },
@@ -58,10 +51,10 @@ function imageCollector(): { handler: DatasetHandler; img: Partial<ImageProbe> &
   };
 }
 
-function complete(img: Partial<ImageProbe> & { pixel?: boolean }): ImageProbe | null {
+function complete(img: Collected): ImageProbe | null {
   const { rows, columns, samplesPerPixel, bitsAllocated, bitsStored } = img;
   if (!img.pixel || !rows || !columns || !samplesPerPixel || !bitsAllocated || !bitsStored) return null;
-  return { rows, columns, samplesPerPixel, bitsAllocated, bitsStored, pixelRepresentation: img.pixelRepresentation === 1 ? 1 : 0, planarConfiguration: 0, frames: img.frames ?? 1 };
+  return { rows, columns, samplesPerPixel, bitsAllocated, bitsStored, pixelRepresentation: img.pixelRepresentation === 1 ? 1 : 0, planarConfiguration: 0, frames: img.numberOfFrames };
 }
 
 /** Reads the start of a native dataset until its Pixel Data header; null when it has none. */

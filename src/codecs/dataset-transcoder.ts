@@ -8,7 +8,7 @@ import type { Element } from '../dicom/reader.js';
 import { TransferSyntaxConverter } from '../dicom/convert.js';
 import { elementHeader } from '../dicom/writer.js';
 import { encodingOf } from '../dicom/encoding.js';
-import { integerStringValue, uint16Value } from '../dicom/values.js';
+import { collectImagePixel, type ImagePixel } from '../dicom/attributes.js';
 import { GatewayError, ERROR_CODES } from '../errors.js';
 import { decodeFrame, type FrameInfo } from './frame-codec.js';
 import { isCodecTransferSyntax } from './transfer-syntaxes.js';
@@ -18,15 +18,8 @@ const PIXEL_DATA = 0x7fe00010;
 const EXTENDED_OFFSET_TABLE = 0x7fe00001;
 const EXTENDED_OFFSET_TABLE_LENGTHS = 0x7fe00002;
 const PLANAR_CONFIGURATION = 0x00280006;
-const IMAGE_TAGS: Record<number, keyof Image> = {
-  0x00280010: 'rows', 0x00280011: 'columns', 0x00280002: 'samplesPerPixel', 0x00280100: 'bitsAllocated',
-  0x00280101: 'bitsStored', 0x00280103: 'pixelRepresentation', 0x00280006: 'planarConfiguration',
-};
-const NUMBER_OF_FRAMES = 0x00280008;
 const LE_TARGETS = new Set(['1.2.840.10008.1.2.1', '1.2.840.10008.1.2']);
 const RLE = '1.2.840.10008.1.2.5';
-
-type Image = { rows?: number; columns?: number; samplesPerPixel?: number; bitsAllocated?: number; bitsStored?: number; pixelRepresentation?: number; planarConfiguration?: number };
 
 /** Can `from` be decoded to `to` by this transcoder. */
 export function canDecodeTo(from: string, to: string): boolean {
@@ -41,8 +34,7 @@ function codecError(message: string): GatewayError {
 class Decapsulator implements QueuingHandler {
   readonly queue: Array<Buffer | Promise<Buffer>> = [];
   private readonly conv: TransferSyntaxConverter;
-  private readonly image: Image = {};
-  private frames = 1;
+  private readonly image: ImagePixel = { numberOfFrames: 1 };
   private eot: Buffer | null = null;
   private bot: Buffer | null = null;
   private inPixel = false;
@@ -60,13 +52,9 @@ class Decapsulator implements QueuingHandler {
 
   // Everything but Pixel Data and the offset tables passes through the converter.
   element(el: Element, value: Buffer): void {
-    if (el.depth === 0) {
-      const key = IMAGE_TAGS[el.tag];
-      if (key) this.image[key] = uint16Value(value, true);
-      if (el.tag === NUMBER_OF_FRAMES) this.frames = integerStringValue(value) ?? 1;
-      // Decoded frames are colour-by-pixel, as DCMTK writes them (PS3.3 §C.7.6.3.1.3).
-      if (el.tag === PLANAR_CONFIGURATION) value = Buffer.from([0, 0]);
-    }
+    collectImagePixel(this.image, el, value);
+    // Decoded frames are colour-by-pixel, as DCMTK writes them (PS3.3 §C.7.6.3.1.3).
+    if (el.depth === 0 && el.tag === PLANAR_CONFIGURATION) value = Buffer.from([0, 0]);
     this.conv.element(el, value);
   }
 
@@ -106,7 +94,7 @@ class Decapsulator implements QueuingHandler {
       pixelRepresentation: im.pixelRepresentation === 1 ? 1 : 0, planarConfiguration: 0,
     };
     const frameBytes = im.rows! * im.columns! * spp * (im.bitsAllocated! / 8);
-    this.expectedBytes = frameBytes * this.frames;
+    this.expectedBytes = frameBytes * this.image.numberOfFrames;
     if (this.expectedBytes + 1 > 0xfffffffe) throw codecError('decoded Pixel Data would exceed the 4 GiB native length limit');
     this.conv.flush();
     const padded = this.expectedBytes + (this.expectedBytes & 1);
@@ -135,12 +123,12 @@ class Decapsulator implements QueuingHandler {
     this.frameParts.push(value);
     this.fragPos += 8 + frag.length;
     // RLE: exactly one fragment per frame (PS3.5 §A.4.2), so a frame is complete at its fragment's end.
-    if (this.frames > 1 && this.from === RLE) this.finishFrame();
+    if (this.image.numberOfFrames > 1 && this.from === RLE) this.finishFrame();
   }
 
   /** Whether a fragment (at offset fragPos after the BOT item) begins a new frame. */
   private startsFrame(value: Buffer): boolean {
-    if (this.frames === 1) return false;
+    if (this.image.numberOfFrames === 1) return false;
     const next = this.frameIndex + 1;
     if (this.eot && this.eot.length >= next * 8 + 8) return Number(this.eot.readBigUInt64LE(next * 8)) === this.fragPos;
     if (this.bot && this.bot.length >= next * 4 + 4) return this.bot.readUInt32LE(next * 4) === this.fragPos;
@@ -150,7 +138,7 @@ class Decapsulator implements QueuingHandler {
 
   private finishFrame(): void {
     if (this.frameParts.length === 0) return;
-    if (this.frameIndex >= this.frames) throw codecError(`more frames in Pixel Data than NumberOfFrames ${this.frames}`);
+    if (this.frameIndex >= this.image.numberOfFrames) throw codecError(`more frames in Pixel Data than NumberOfFrames ${this.image.numberOfFrames}`);
     const parts = this.frameParts;
     this.frameParts = [];
     this.frameIndex++;
@@ -160,7 +148,7 @@ class Decapsulator implements QueuingHandler {
   encapsulatedEnd(): void {
     this.finishFrame();
     this.inPixel = false;
-    if (this.frameIndex !== this.frames) throw codecError(`Pixel Data has ${this.frameIndex} frames, NumberOfFrames says ${this.frames}`);
+    if (this.frameIndex !== this.image.numberOfFrames) throw codecError(`Pixel Data has ${this.frameIndex} frames, NumberOfFrames says ${this.image.numberOfFrames}`);
     if (this.expectedBytes & 1) this.queue.push(Buffer.alloc(1));
   }
 
