@@ -202,24 +202,27 @@ export class Destination {
     return this.cfg.transferSyntaxes.length ? [...this.cfg.transferSyntaxes] : [...FALLBACK_SYNTAXES];
   }
 
-  /** Proposed contexts: per SOP Class, its received syntax(es) alone, plus the fallback list. */
+  /** Proposed contexts: per SOP Class, each received syntax alone, the fallback list, and the WAN
+   *  compression syntax when set. */
   private contextsFor(items: QueueItem[]): { contexts: ScuContext[]; items: QueueItem[] } {
     const contexts: ScuContext[] = [];
     const seen = new Set<string>();
     const kept: QueueItem[] = [];
     for (const it of items) {
       const r = it.record;
-      const add: ScuContext[] = [];
-      if (!seen.has(`${r.sopClassUid}|${r.transferSyntax}`)) add.push({ abstractSyntax: r.sopClassUid, transferSyntaxes: [r.transferSyntax] });
-      if (!seen.has(`${r.sopClassUid}|*`)) add.push({ abstractSyntax: r.sopClassUid, transferSyntaxes: this.fallbacks() });
+      const cls = r.sopClassUid;
+      // Each proposal has its own key, whatever its syntax list looks like.
+      const want: Array<[string, ScuContext]> = [
+        [`${cls}|${r.transferSyntax}`, { abstractSyntax: cls, transferSyntaxes: [r.transferSyntax] }],
+        [`${cls}|fallback`, { abstractSyntax: cls, transferSyntaxes: this.fallbacks() }],
+      ];
       const z = this.compressSyntax();
-      if (z && z !== r.transferSyntax && !seen.has(`${r.sopClassUid}|${z}`) && canEncodeTo(r.transferSyntax, z)) {
-        add.push({ abstractSyntax: r.sopClassUid, transferSyntaxes: [z] });
-      }
+      if (z && z !== r.transferSyntax && canEncodeTo(r.transferSyntax, z)) want.push([`${cls}|${z}`, { abstractSyntax: cls, transferSyntaxes: [z] }]);
+      const add = want.filter(([key]) => !seen.has(key));
       if (contexts.length + add.length > MAX_CONTEXTS) break;
-      for (const c of add) {
+      for (const [key, c] of add) {
         contexts.push(c);
-        seen.add(`${c.abstractSyntax}|${c.transferSyntaxes.length === 1 ? c.transferSyntaxes[0] : '*'}`);
+        seen.add(key);
       }
       kept.push(it);
     }

@@ -192,3 +192,19 @@ test('compress: "jpeg-lossless" sends grayscale native images as JPEG Lossless S
   assert.ok(pacs.received[0].bytes.length < ct.length * 0.8, 'smaller on the wire');
   await spool.close();
 });
+
+test('contexts are proposed once per SOP Class and syntax, also with a single configured fallback syntax', async () => {
+  const { spool } = await spoolWith(['pydicom/CT_small.dcm'], 3);
+  const proposed: number[] = [];
+  const pacs = fakePacs({});
+  const connect = (o: ConnectOptions): Promise<ScuAssociation> => {
+    proposed.push(o.contexts.length);
+    return pacs.connect(o);
+  };
+  const d = new Destination(cfg({ transferSyntaxes: ['1.2.840.10008.1.2'] }), { spool, connect, log, ...fast });
+  d.start();
+  await until(() => pacs.received.length === 3);
+  await d.stop();
+  assert.deepEqual(proposed, [2], 'CT as received + the fallback, once, for all three instances');
+  await spool.close();
+});
