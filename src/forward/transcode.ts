@@ -14,9 +14,11 @@ function decodableWithoutCodecs(ts: string): boolean {
   return isNativeSyntax(ts) || ts === DEFLATED_EXPLICIT_VR_LE;
 }
 
+/** Whether `from` can be sent as `to` without compressing: compression (encodeDataset) is chosen only
+ *  by a destination's `compress` setting, never as a fallback (destination.ts compressedContext). */
 export function canTranscode(from: string, to: string): boolean {
   if (from === to) return true;
-  return (isNativeSyntax(to) && decodableWithoutCodecs(from)) || canDecodeTo(from, to) || canEncodeTo(from, to);
+  return (isNativeSyntax(to) && decodableWithoutCodecs(from)) || canDecodeTo(from, to);
 }
 
 /** Transfer syntax of a destination's `compress` setting (issue #4 "compress for the WAN"). */

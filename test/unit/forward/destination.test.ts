@@ -208,3 +208,18 @@ test('contexts are proposed once per SOP Class and syntax, also with a single co
   assert.deepEqual(proposed, [2], 'CT as received + the fallback, once, for all three instances');
   await spool.close();
 });
+
+test('without "compress", a native instance is never encoded, even when the PACS only accepts a compressed syntax', async () => {
+  const { spool } = await spoolWith(['pydicom/CT_small.dcm']);
+  const pacs = fakePacs({ accept: (_a, ts) => ts === '1.2.840.10008.1.2.4.70' });
+  // A context in JPEG Lossless SV1 for the CT class is proposed when a JPEG instance of that class is queued too.
+  const connect = (o: ConnectOptions): Promise<ScuAssociation> =>
+    pacs.connect({ ...o, contexts: [...o.contexts, { abstractSyntax: '1.2.840.10008.5.1.4.1.1.2', transferSyntaxes: ['1.2.840.10008.1.2.4.70'] }] });
+  const d = new Destination(cfg(), { spool, connect, log, ...fast });
+  d.start();
+  await until(() => spool.listDead('pacs').length === 1);
+  await d.stop();
+  assert.equal(pacs.received.length, 0);
+  assert.match(spool.listDead('pacs')[0].lastError!, /cannot transcode/);
+  await spool.close();
+});
