@@ -3,24 +3,13 @@
 # (binfmt_misc + qemu-user-static; systemd-nspawn -b, private network). Not run by `npm test`. Root.
 # Usage: test/system/arm64-qemu.sh [path/to/pacsgate_<version>_arm64.deb]   (built when not given)
 # Steps: dpkg -i → pacsgate --version → pacsgate selftest (addon) → lmdb prebuilt round trip → the service
-# reaches active (READY=1 from the arm64 addon) as user pacsgate → clean stop → C-ECHO (pending until the
-# DICOM listener lands).
+# reaches active (READY=1 from the arm64 addon) as user pacsgate → C-ECHO on port 104 → clean stop.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 . "$root/test/system/lib.sh"
 [ "$(id -u)" = 0 ] || { echo "arm64-qemu.sh: needs root" >&2; exit 1; }
 need_pkgs debootstrap systemd-container qemu-user-static binfmt-support
-version="$(node -p "require('$root/package.json').version")"
-deb="${1:-$root/dist/pacsgate_${version}_arm64.deb}"
-[ -f "$deb" ] || "$root/packaging/build-deb.sh" arm64
-cache="$("$root/test/system/rootfs.sh" arm64)" # also mounts binfmt_misc and enables qemu-aarch64
-name="pacsgate-arm64-$$"
-dir="/var/cache/pacsgate-test/$name"
-log="/var/cache/pacsgate-test/$name.console.log"
-cleanup() { machine_stop; rm -rf "$dir" "$log"; }
-trap cleanup EXIT
-cp -a "$cache" "$dir"
-cp "$deb" "$dir/root/pacsgate.deb"
+machine_prepare arm64 pacsgate-arm64 "${1:-}"
 prop() { in_machine systemctl show -p "$1" --value pacsgate.service; }
 
 step "boot $name (arm64 systemd under qemu-aarch64)"

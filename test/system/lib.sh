@@ -76,3 +76,20 @@ wait_booted() {
     *) fail "container boot: '${state}'" ;;
   esac
 }
+
+# machine_prepare ARCH NAME_PREFIX [DEB]: the .deb (built when absent) and a throw-away copy of the
+# cached rootfs with it in /root; sets version, deb, name, dir and log, and an EXIT trap that stops
+# the machine and removes the copy. Needs $root (the project) set by the caller.
+machine_prepare() {
+  local arch="$1" cache
+  version="$(node -p "require('$root/package.json').version")"
+  deb="${3:-$root/dist/pacsgate_${version}_${arch}.deb}"
+  [ -f "$deb" ] || "$root/packaging/build-deb.sh" "$arch"
+  cache="$("$root/test/system/rootfs.sh" "$arch")" # arm64: also mounts binfmt_misc, enables qemu-aarch64
+  name="$2-$$"
+  dir="/var/cache/pacsgate-test/$name"
+  log="/var/cache/pacsgate-test/$name.console.log"
+  trap 'machine_stop; rm -rf "$dir" "$log"' EXIT
+  cp -a "$cache" "$dir"
+  cp "$deb" "$dir/root/pacsgate.deb"
+}

@@ -9,17 +9,7 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 . "$root/test/system/lib.sh"
 [ "$(id -u)" = 0 ] || { echo "nspawn.sh: needs root" >&2; exit 1; }
 need_pkgs debootstrap systemd-container
-version="$(node -p "require('$root/package.json').version")"
-deb="${1:-$root/dist/pacsgate_${version}_amd64.deb}"
-[ -f "$deb" ] || "$root/packaging/build-deb.sh" amd64
-cache="$("$root/test/system/rootfs.sh" amd64)"
-name="pacsgate-test-$$"
-dir="/var/cache/pacsgate-test/$name"
-log="/var/cache/pacsgate-test/$name.console.log"
-cleanup() { machine_stop; rm -rf "$dir" "$log"; }
-trap cleanup EXIT
-cp -a "$cache" "$dir"
-cp "$deb" "$dir/root/pacsgate.deb"
+machine_prepare amd64 pacsgate-test "${1:-}"
 # One small instance from the shared public test data (never copied into the repo).
 sample="$(find "$root/../shared/testdata" -type f -name '*.dcm' -size -600k 2>/dev/null | sort | head -1 || true)"
 [ -n "$sample" ] && cp "$sample" "$dir/root/sample.dcm"
