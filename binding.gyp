@@ -8,6 +8,7 @@
         "native/napi/sd_notify.cc",
         "native/napi/codecs.cc",
         "native/napi/drop_mapped_pages.cc",
+        "native/napi/malloc_tune.cc",
         "native/codecs/byteswap.cc",
         "native/codecs/jpeg_huffman.cc",
         "native/codecs/jpeg_lossless_scan.cc",

@@ -4,6 +4,7 @@
 #include "napi/byteswap.h"
 #include "napi/codecs.h"
 #include "napi/drop_mapped_pages.h"
+#include "napi/malloc_tune.h"
 #include "napi/sd_notify.h"
 
 namespace gw {
@@ -15,6 +16,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("codecEncode", Napi::Function::New(env, CodecEncodeJs, "codecEncode"));
   exports.Set("jpegComponents", Napi::Function::New(env, JpegComponentsJs, "jpegComponents"));
   exports.Set("dropMappedPages", Napi::Function::New(env, DropMappedPagesJs, "dropMappedPages"));
+  exports.Set("setMmapThreshold", Napi::Function::New(env, SetMmapThresholdJs, "setMmapThreshold"));
   return exports;
 }
 

@@ -48,6 +48,13 @@ export interface DestinationDeps {
 }
 
 const BATCH = 256;
+/**
+ * Delivered instances whose queue update (markForwarded) may still be uncommitted while the lane sends
+ * the next one. Updates commit in the background so they do not hold up C-STOREs, but a kill -9 loses
+ * the uncommitted ones and those instances are sent again after restart (identical bytes): a lane
+ * re-sends at most this many plus the one on the wire.
+ */
+export const BOOKKEEPING_WINDOW = 8;
 /** PS3.8 §9.3.2.2: presentation context IDs are odd 1–255, so at most 128 per association. */
 const MAX_CONTEXTS = 128;
 
@@ -301,6 +308,9 @@ export class Destination {
     try {
       for (const it of items) {
         if (this.stopped) break;
+        // Two updates per instance (sending, forwarded); LMDB commits them in order, so the oldest
+        // settled means every earlier one is too.
+        while (pending.length > 2 * BOOKKEEPING_WINDOW) await this.settle(pending.splice(0, 2));
         await this.sendOne(assoc, it, pending);
       }
     } finally {

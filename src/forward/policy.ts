@@ -30,7 +30,11 @@ export interface BackoffPolicy {
   jitter: number;
 }
 
-export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 2_000, maxMs: 5 * 60_000, jitter: 0.2 };
+/**
+ * 2 s doubling to a 60 s cap: one probe a minute while a PACS is down, and a queue that starts to drain
+ * at most ~72 s after it is back. (A 5 min cap made recovery after a 2 min outage take up to 2.5 min.)
+ */
+export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 2_000, maxMs: 60_000, jitter: 0.2 };
 
 /** Exponential back-off: base · 2^(n−1), capped, with ±jitter (n ≥ 1 failures in a row). */
 export function backoffDelay(failures: number, p: BackoffPolicy = DEFAULT_BACKOFF, random = Math.random): number {

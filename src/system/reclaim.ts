@@ -4,6 +4,19 @@
 // a millisecond here) after every RECLAIM_BYTES received frees them promptly. Imports nothing above.
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import { setMmapThreshold } from '../native/binding.js';
+
+/** Blocks at least this large are mmapped and unmapped on free (glibc's static default). */
+export const MMAP_THRESHOLD = 128 * 1024;
+
+/**
+ * Keeps freed chunk buffers (256 KiB) from piling up in glibc's heap arenas: fixes the mmap threshold
+ * that glibc would otherwise raise after the first large frees (native/napi/malloc_tune.cc). Returns
+ * whether the C library took the setting.
+ */
+export function boundMallocCaches(): boolean {
+  return setMmapThreshold(MMAP_THRESHOLD);
+}
 
 /** Received bytes between two scavenges: bounds socket-buffer garbage to about this much. */
 export const RECLAIM_BYTES = 2 * 1024 * 1024;

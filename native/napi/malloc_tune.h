@@ -1,0 +1,10 @@
+#ifndef NATIVE_NAPI_MALLOC_TUNE_H_
+#define NATIVE_NAPI_MALLOC_TUNE_H_
+
+#include <napi.h>
+
+namespace gw {
+Napi::Value SetMmapThresholdJs(const Napi::CallbackInfo& info);
+}  // namespace gw
+
+#endif  // NATIVE_NAPI_MALLOC_TUNE_H_
