@@ -2,7 +2,9 @@
 // (+B, --max-pdu 131072, TCP_NODELAY=1) on the same disk (var/bench), in the same run. storescu sends
 // 1000 CT instances (512×512, 16 bit, generated once and cached in var/bench/ct-1000) over one
 // association and over 4 in parallel. Prints instances/s, MB/s and each receiver's peak RSS (VmHWM).
-// Usage: npm run bench:receive -- [--runs 3] [--count 1000]
+// Each receiver first gets a warm-up send of --warmup other instances (default 200; 0 for a cold
+// start), untimed: a gateway runs for months, so the figure is its steady state, JIT-compiled.
+// Usage: npm run bench:receive -- [--runs 3] [--count 1000] [--warmup 200]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
@@ -18,22 +20,26 @@ const arg = (name: string, def: number): number => {
 };
 const RUNS = arg('runs', 1);
 const COUNT = arg('count', 1000);
+const WARMUP = arg('warmup', 200);
 const BENCH = path.join(ROOT, 'var', 'bench');
 const CT_DIR = path.join(BENCH, `ct-${COUNT}`);
 const MiB = 1024 * 1024;
 
 /** The cached instances (generated when absent or incomplete). */
-function instances(): string[] {
-  const done = path.join(CT_DIR, 'COMPLETE');
+function instances(dir = CT_DIR, count = COUNT): string[] {
+  const done = path.join(dir, 'COMPLETE');
   if (!existsSync(done)) {
-    rmSync(CT_DIR, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
     const t0 = Date.now();
-    writeCtStudy(CT_DIR, COUNT); // 512×512×16-bit, one series, pixels differ per instance
+    writeCtStudy(dir, count); // 512×512×16-bit, one series, pixels differ per instance
     closeSync(openSync(done, 'w'));
-    console.log(`generated ${COUNT} CT instances in ${CT_DIR} (${Date.now() - t0} ms)`);
+    console.log(`generated ${count} CT instances in ${dir} (${Date.now() - t0} ms)`);
   }
-  return readdirSync(CT_DIR).filter((f) => f.endsWith('.dcm')).sort().map((f) => path.join(CT_DIR, f));
+  return readdirSync(dir).filter((f) => f.endsWith('.dcm')).sort().map((f) => path.join(dir, f));
 }
+
+/** The warm-up set: other instances (their own UIDs), so the timed send replaces nothing. */
+const warmupFiles = (): string[] => (WARMUP > 0 ? instances(path.join(BENCH, `ct-warmup-${WARMUP}`), WARMUP) : []);
 
 function vm(pid: number): number {
   try {
@@ -79,11 +85,12 @@ async function send(port: number, aec: string, files: string[], parallel: number
 
 interface Result { receiver: string; parallel: number; seconds: number; peakRss: number; cpu: number }
 
-async function pacsgate(files: string[], parallel: number): Promise<Result> {
+async function pacsgate(files: string[], warm: string[], parallel: number): Promise<Result> {
   const spoolDir = path.join(BENCH, 'spool');
   rmSync(spoolDir, { recursive: true, force: true });
   const d = await startDaemon({ spoolDir, env: { PACSGATE_SPOOL_MAX_BYTES: String(16 * 1024 ** 3) } });
   try {
+    if (warm.length) await send(d.dicomPort, 'PACSGATE', warm, parallel);
     const cpu0 = cpuSeconds(d.pid);
     const seconds = await send(d.dicomPort, 'PACSGATE', files, parallel).catch(async (err: unknown) => {
       const exit = await Promise.race([d.exited, new Promise((r) => setTimeout(() => r('still running'), 200))]);
@@ -93,7 +100,7 @@ async function pacsgate(files: string[], parallel: number): Promise<Result> {
     const cpu = cpuSeconds(d.pid) - cpu0;
     const peakRss = d.memory().vmHwm; // throws if the daemon is gone
     const st = (await d.http('/api/status')).body as { spool: { instances: number } };
-    if (st.spool.instances !== files.length) throw new Error(`pacsgate holds ${st.spool.instances} of ${files.length}`);
+    if (st.spool.instances !== files.length + warm.length) throw new Error(`pacsgate holds ${st.spool.instances} of ${files.length + warm.length}`);
     await d.stop(); // rejects unless exit 0 within 10 s
     return { receiver: 'pacsgate', parallel, seconds, peakRss, cpu };
   } finally {
@@ -113,7 +120,7 @@ async function listening(port: number): Promise<void> {
   throw new Error('storescp did not start');
 }
 
-async function storescp(files: string[], parallel: number): Promise<Result> {
+async function storescp(files: string[], warm: string[], parallel: number): Promise<Result> {
   const out = path.join(BENCH, 'storescp-out');
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
@@ -127,13 +134,15 @@ async function storescp(files: string[], parallel: number): Promise<Result> {
   }, 20);
   try {
     await listening(port);
+    if (warm.length) await send(port, 'STORESCP', warm, parallel);
+    await new Promise((r) => setTimeout(r, 100)); // forked children exit and are reaped (cutime)
     const cpu0 = cpuSeconds(p.pid!);
     const seconds = await send(port, 'STORESCP', files, parallel);
     await new Promise((r) => setTimeout(r, 100)); // forked children exit and are reaped (cutime)
     const cpu = cpuSeconds(p.pid!) - cpu0;
     for (const pid of [p.pid!, ...children(p.pid!)]) peakRss = Math.max(peakRss, vm(pid));
     const written = readdirSync(out).length;
-    if (written !== files.length) throw new Error(`storescp wrote ${written} of ${files.length}`);
+    if (written !== files.length + warm.length) throw new Error(`storescp wrote ${written} of ${files.length + warm.length}`);
     return { receiver: 'storescp', parallel, seconds, peakRss, cpu };
   } finally {
     clearInterval(sample);
@@ -150,15 +159,16 @@ const median = (xs: number[]): number => {
 
 async function main(): Promise<void> {
   const files = instances();
+  const warm = warmupFiles();
   const bytes = files.reduce((a, f) => a + statSync(f).size, 0);
-  console.log(`${files.length} files, ${(bytes / 1e6).toFixed(1)} MB; ${RUNS} run(s); storescu/storescp with TCP_NODELAY=1`);
+  console.log(`${files.length} files, ${(bytes / 1e6).toFixed(1)} MB; ${RUNS} run(s); warm-up ${warm.length} instances each; storescu/storescp with TCP_NODELAY=1`);
   const results: Result[] = [];
   for (let r = 0; r < RUNS; r++) {
     for (const parallel of [1, 4]) {
       // alternate which receiver goes first, so neither always gets the warm page cache
       const order = (r + parallel) % 2 ? [pacsgate, storescp] : [storescp, pacsgate];
       for (const f of order) {
-        const res = await f(files, parallel);
+        const res = await f(files, warm, parallel);
         results.push(res);
         console.log(`run ${r + 1} ${res.receiver.padEnd(8)} ${parallel} assoc: ${res.seconds.toFixed(2)} s, `
           + `${(files.length / res.seconds).toFixed(0)} inst/s, ${(bytes / 1e6 / res.seconds).toFixed(0)} MB/s, VmHWM ${(res.peakRss / MiB).toFixed(1)} MiB, CPU ${res.cpu.toFixed(2)} s`);

@@ -72,7 +72,10 @@ export interface FailureInfo {
 export function markFailedTxn(dbs: SpoolDbs, key: QueueKey, info: FailureInfo, now: number): QueueEntry | undefined {
   const entry = dbs.queue.get(key);
   if (!entry) return undefined;
-  const base: QueueEntry = { ...entry, lastError: info.error, lastAttemptAt: entry.lastAttemptAt ?? now };
+  // A failure decided before any C-STORE (association rejected, no context accepted for the SOP Class)
+  // finds the entry still 'queued': markSending did not count that attempt, so it is counted here.
+  const counted = entry.state === 'queued' ? { attempts: entry.attempts + 1, lastAttemptAt: now } : { lastAttemptAt: entry.lastAttemptAt ?? now };
+  const base: QueueEntry = { ...entry, ...counted, lastError: info.error };
   if (info.status !== undefined) base.lastStatus = info.status;
   if (info.permanent) {
     const dead: QueueEntry = { ...base, state: 'dead' };

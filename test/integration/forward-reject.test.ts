@@ -56,6 +56,7 @@ test('rejected SOP Class → dead letter with reason, others flow; discard and r
   assert.equal(mr.destination, 'pacs');
   assert.equal(mr.sopClassUid, MR_IMAGE_STORAGE);
   assert.match(mr.lastError, new RegExp(`no presentation context for SOP Class ${MR_IMAGE_STORAGE.replace(/\./g, '\\.')}`));
+  assert.equal(mr.attempts, 1, 'the association that refused the SOP Class counts as one attempt');
   t.diagnostic(`dead letter: ${JSON.stringify(mr)}`);
 
   // Discard SC: gone from the list; a second discard is a 404.

@@ -48,8 +48,9 @@ test('sending → failed (retry later) → sending → forwarded; instance delet
     assert.equal(spool.nextQueued('A', t + backoffMs(1), 10).length, 1);
     const f2 = await spool.markFailed('A', rec.id, { error: 'refused', permanent: false, retryAt: t + 5 }, t);
     assert.equal(f2?.nextAttemptAt, t + 5);
+    assert.equal(f2?.attempts, 2, 'a failure decided before any C-STORE (entry still queued) counts as an attempt');
     const s2 = await spool.markSending('A', rec.id, t + 10);
-    assert.equal(s2?.attempts, 2);
+    assert.equal(s2?.attempts, 3);
     assert.equal(s2?.firstAttemptAt, t);
     const done = await spool.markForwarded('A', rec.id, { status: 0, transferSyntax: '1.2.840.10008.1.2' }, t + 20);
     assert.equal(done?.state, 'forwarded');
@@ -76,7 +77,11 @@ test('dead letters: permanent failure, listDead, retryDead, discardDead', async 
     await spool.markSending('A', a.id);
     const dead = await spool.markFailed('A', a.id, { status: 0xa900, error: 'SOP class not supported', permanent: true });
     assert.equal(dead?.state, 'dead');
-    await spool.markFailed('A', b.id, { error: 'x', permanent: true });
+    assert.equal(dead?.attempts, 1, 'counted once, by markSending');
+    // Failed before any C-STORE (e.g. no context accepted): still one attempt, at that time.
+    const early = await spool.markFailed('A', b.id, { error: 'x', permanent: true }, 4242);
+    assert.equal(early?.attempts, 1);
+    assert.equal(early?.lastAttemptAt, 4242);
     await spool.markFailed('B', b.id, { error: 'y', permanent: true });
     assert.deepEqual(spool.listDead('A').map((e) => e.id), [a.id, b.id]);
     assert.equal(spool.listDead().length, 3);
