@@ -25,6 +25,9 @@ const ROW_FIELDS: Record<RowKind, FieldSpec[]> = {
     { name: 'host', label: 'Host' },
     { name: 'port', label: 'Port', numeric: true },
     { name: 'callingAeTitle', label: 'Calling AE (empty: own)', optional: true },
+    { name: 'concurrency', label: 'Parallel associations (empty: 1)', numeric: true, optional: true },
+    { name: 'compress', label: 'Compress for the WAN (jpeg-lossless, rle or empty)', optional: true },
+    { name: 'transferSyntaxes', label: 'Fallback transfer syntax UIDs (comma-separated; empty: Explicit then Implicit VR LE)', list: true, optional: true },
   ],
   routes: [
     { name: 'destinations', label: 'To destinations (comma-separated)', list: true },
@@ -50,7 +53,10 @@ function num(v: string): number | string | undefined {
 }
 
 function rowValue(spec: FieldSpec, raw: string): unknown {
-  if (spec.list) return raw.split(',').map((s) => s.trim()).filter(Boolean);
+  if (spec.list) {
+    const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
+    return spec.optional && items.length === 0 ? undefined : items;
+  }
   if (spec.numeric) return num(raw);
   return spec.optional && raw.trim() === '' ? undefined : raw;
 }

@@ -134,6 +134,28 @@ test('add a destination, press Test, see the echo result, save it', async () => 
   await page.locator('#save-result').filter({ hasText: 'Applied now: destinations' }).waitFor();
   assert.deepEqual(h.backend.config().destinations.map((d) => `${d.name}=${d.aeTitle}@${d.host}:${d.port}`), [`central=CENTRALPACS@127.0.0.1:${scp.port}`]);
   assert.equal(loadConfig({ file: h.configFile, env: {} }).destinations[0].name, 'central');
+  assert.equal(h.backend.config().destinations[0].compress, undefined, 'empty optional fields stay unset');
+});
+
+test('a destination\'s WAN compression, fallback syntaxes and parallel associations are set from the page', async () => {
+  const row = page.locator('#destinations .row').last();
+  await row.getByLabel(/Compress for the WAN/).fill('zip');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await row.locator('.err').filter({ hasText: '"jpeg-lossless", "rle" or null' }).waitFor();
+  await row.getByLabel(/Compress for the WAN/).fill('rle');
+  await row.getByLabel(/Fallback transfer syntax UIDs/).fill('1.2.840.10008.1.2, 1.2.840.10008.1.2.1');
+  await row.getByLabel(/Parallel associations/).fill('2');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await page.locator('#save-result').filter({ hasText: 'Applied now: destinations' }).waitFor();
+  const saved = loadConfig({ file: h.configFile, env: {} }).destinations[0];
+  assert.equal(saved.compress, 'rle');
+  assert.deepEqual(saved.transferSyntaxes, ['1.2.840.10008.1.2', '1.2.840.10008.1.2.1']);
+  assert.equal(saved.concurrency, 2);
+  await page.reload();
+  const again = page.locator('#destinations .row').last();
+  await again.getByLabel(/Fallback transfer syntax UIDs/).waitFor();
+  assert.equal(await again.getByLabel(/Compress for the WAN/).inputValue(), 'rle');
+  assert.equal(await again.getByLabel(/Fallback transfer syntax UIDs/).inputValue(), '1.2.840.10008.1.2, 1.2.840.10008.1.2.1');
 });
 
 test('bad input shows the error next to the field and nothing is sent', async () => {
