@@ -16,7 +16,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("codecEncode", Napi::Function::New(env, CodecEncodeJs, "codecEncode"));
   exports.Set("jpegComponents", Napi::Function::New(env, JpegComponentsJs, "jpegComponents"));
   exports.Set("dropMappedPages", Napi::Function::New(env, DropMappedPagesJs, "dropMappedPages"));
-  exports.Set("setMmapThreshold", Napi::Function::New(env, SetMmapThresholdJs, "setMmapThreshold"));
+  exports.Set("mallocTrim", Napi::Function::New(env, MallocTrimJs, "mallocTrim"));
   return exports;
 }
 

@@ -13,7 +13,6 @@ import { startHttpServer } from './web/server.js';
 import { httpOptionsFromConfig } from './web/options.js';
 import type { HttpServerHandle } from './web/types.js';
 import { createSystemdNotifier } from './system/systemd.js';
-import { boundMallocCaches, MMAP_THRESHOLD } from './system/reclaim.js';
 
 export interface DaemonOptions {
   configFile?: string;
@@ -65,8 +64,6 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
   };
   process.on('SIGTERM', () => onSignal('SIGTERM'));
   process.on('SIGINT', () => onSignal('SIGINT'));
-  // Before the first large buffers: glibc then returns freed chunk buffers at once (system/reclaim.ts).
-  const mallocFixed = boundMallocCaches();
 
   let cfg = loadConfig({ file: opts.configFile });
   // Settings saved from the web page: see config/files.ts.
@@ -76,7 +73,6 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
   const root: RootLogger = createLogger(cfg.log.level);
   const log = root.logger;
   log.info({ version: VERSION, node: process.version, settings: settingsSummary(cfg) }, 'starting');
-  log.debug({ mmapThreshold: mallocFixed ? MMAP_THRESHOLD : null }, 'malloc mmap threshold');
   const systemd = createSystemdNotifier(process.env, log.child({ layer: 'systemd' }));
   // Opening the spool runs crash recovery; ask systemd for time should it be long (sd_notify(3)).
   systemd.extendTimeout(SPOOL_OPEN_EXTEND_USEC);

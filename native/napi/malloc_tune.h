@@ -4,7 +4,7 @@
 #include <napi.h>
 
 namespace gw {
-Napi::Value SetMmapThresholdJs(const Napi::CallbackInfo& info);
+Napi::Value MallocTrimJs(const Napi::CallbackInfo& info);
 }  // namespace gw
 
 #endif  // NATIVE_NAPI_MALLOC_TUNE_H_

@@ -9,7 +9,7 @@ interface NativeAddon {
   swapBytes(buf: Uint8Array, wordSize: number): void;
   sdNotify(socketPath: string, message: string): number;
   dropMappedPages(path: string): number;
-  setMmapThreshold?(bytes: number): boolean;
+  mallocTrim?(): boolean;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -85,14 +85,9 @@ export function dropMappedPages(filePath: string): number {
 }
 
 /**
- * Fixes glibc's mmap threshold at `bytes` (mallopt M_MMAP_THRESHOLD; native/napi/malloc_tune.cc):
- * blocks at least that large are mmapped and returned on free. False when the C library does not
- * support it or the addon predates the function; nothing changes then.
- * @throws GW_ERR_ARGUMENT for a size outside 4 KiB..32 MiB.
+ * Returns the C library's free heap pages to the kernel (glibc malloc_trim(0); native/napi/malloc_tune.cc).
+ * False when nothing was released, the C library has no malloc_trim, or the addon predates it.
  */
-export function setMmapThreshold(bytes: number): boolean {
-  if (!Number.isInteger(bytes) || bytes < 4096 || bytes > 32 * 1024 * 1024) {
-    throw new GatewayError(ERROR_CODES.ARGUMENT, `setMmapThreshold bytes: expected an integer in 4096..33554432, found ${describe(bytes)}`);
-  }
-  return typeof addon.setMmapThreshold === 'function' ? addon.setMmapThreshold(bytes) : false;
+export function mallocTrim(): boolean {
+  return typeof addon.mallocTrim === 'function' ? addon.mallocTrim() : false;
 }

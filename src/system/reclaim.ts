@@ -1,25 +1,18 @@
 // System layer: keeps the daemon's memory flat during bulk receive. Every socket read is a fresh
 // 64 KiB Buffer; V8 only collects them when its external-memory allowance (~64 MiB) fills, so at
 // hundreds of MB/s up to that much garbage sits in RSS. A young-generation GC (a scavenge, well under
-// a millisecond here) after every RECLAIM_BYTES received frees them promptly. Imports nothing above.
+// a millisecond here) after every RECLAIM_BYTES received frees them promptly. What V8 frees goes back
+// to glibc's heap arenas, which keep it: every TRIM_EVERY scavenges, malloc_trim returns it to the
+// kernel (native/napi/malloc_tune.cc). Imports nothing above the native binding.
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { setMmapThreshold } from '../native/binding.js';
-
-/** Blocks at least this large are mmapped and unmapped on free (glibc's static default). */
-export const MMAP_THRESHOLD = 128 * 1024;
-
-/**
- * Keeps freed chunk buffers (256 KiB) from piling up in glibc's heap arenas: fixes the mmap threshold
- * that glibc would otherwise raise after the first large frees (native/napi/malloc_tune.cc). Returns
- * whether the C library took the setting.
- */
-export function boundMallocCaches(): boolean {
-  return setMmapThreshold(MMAP_THRESHOLD);
-}
+import { mallocTrim } from '../native/binding.js';
 
 /** Received bytes between two scavenges: bounds socket-buffer garbage to about this much. */
 export const RECLAIM_BYTES = 2 * 1024 * 1024;
+
+/** Scavenges between two malloc_trim calls (every 16 MiB with RECLAIM_BYTES = 2 MiB). */
+export const TRIM_EVERY = 8;
 
 type GcFunction = (options?: { type?: 'minor' | 'major' }) => void;
 
@@ -39,6 +32,8 @@ export class Reclaimer {
   private count = 0;
   private readonly gc: GcFunction | null;
   scavenges = 0;
+  /** malloc_trim calls that released memory. */
+  trims = 0;
 
   constructor(private readonly every = RECLAIM_BYTES) {
     this.gc = engineGc();
@@ -50,5 +45,8 @@ export class Reclaimer {
     this.count = 0;
     this.scavenges++;
     this.gc({ type: 'minor' });
+    // The backing stores of this scavenge may still be being freed on a background thread: this trim
+    // returns what earlier scavenges freed, the next one what this one did.
+    if (this.scavenges % TRIM_EVERY === 0 && mallocTrim()) this.trims++;
   }
 }
