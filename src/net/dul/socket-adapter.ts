@@ -97,6 +97,15 @@ export class DulSocket implements DulPort {
     this.event('Evt9', { data: parts });
     return !this.socket.writableNeedDrain;
   }
+  /** Runs `fn` with the socket corked: the P-DATA PDUs it sends leave in one writev. */
+  corked(fn: () => void): void {
+    this.socket.cork();
+    try {
+      fn();
+    } finally {
+      this.socket.uncork();
+    }
+  }
   releaseRequest(): void {
     this.event('Evt11');
   }
