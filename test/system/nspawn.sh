@@ -93,9 +93,15 @@ restarted() { [ "$(prop NRestarts)" -ge 1 ] && [ "$(prop MainPID)" != "$old" ] &
   && in_machine systemctl is-active --quiet pacsgate.service; }
 if wait_for 90 restarted; then
   pass "restarted after $(($(date +%s) - t0)) s: NRestarts=$(prop NRestarts), MainPID $old → $(prop MainPID)"
-  in_machine journalctl -u pacsgate.service --no-pager -o cat | grep -iE 'watchdog timeout' | head -2 | sed 's/^/        /' >&2 || true
-  in_machine journalctl -u pacsgate.service --no-pager -o cat | grep -qi 'watchdog timeout' && pass "journal shows the watchdog timeout" \
-    || fail "no 'Watchdog timeout' in the journal"
+  # The journal is read whole, then searched: `journalctl | grep -q` under pipefail fails whenever grep
+  # quits early and journalctl gets SIGPIPE (seen: the line was there, the check said it was not).
+  timeouts=$(in_machine journalctl -u pacsgate.service --no-pager -o cat | grep -iE 'watchdog timeout' || true)
+  if [ -n "$timeouts" ]; then
+    printf '%s\n' "$timeouts" | head -2 | sed 's/^/        /' >&2
+    pass "journal shows the watchdog timeout"
+  else
+    fail "no 'Watchdog timeout' in the journal"
+  fi
 else
   fail "no watchdog restart: $(in_machine systemctl status --no-pager pacsgate.service 2>&1 | tail -10)"
 fi
@@ -107,7 +113,8 @@ ms=$((($(date +%s%N) - t0) / 1000000))
 result="$(prop Result) $(prop ExecMainCode) $(prop ExecMainStatus)"
 # ExecMainCode 1 = CLD_EXITED; status 0.
 [ "$result" = "success 1 0" ] && pass "stopped in $ms ms: Result=success, exited with status 0" || fail "stop: Result/Code/Status = $result ($ms ms)"
-in_machine journalctl -u pacsgate.service --no-pager -o cat | grep -q '"msg":"stopped"' && pass "daemon logged 'stopped'" || fail "no 'stopped' log line"
+journal=$(in_machine journalctl -u pacsgate.service --no-pager -o cat)
+grep -q '"msg":"stopped"' <<<"$journal" && pass "daemon logged 'stopped'" || fail "no 'stopped' log line"
 
 step "remove keeps the spool; purge deletes it"
 in_machine sh -c 'echo keep > /var/lib/pacsgate/marker && chown pacsgate:pacsgate /var/lib/pacsgate/marker'
