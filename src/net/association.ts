@@ -26,14 +26,9 @@ export class DimseSender {
     return this.dul.fsm.can('Evt9');
   }
 
-  private async sendPdu(parts: Buffer[]): Promise<void> {
-    if (!this.canSend()) throw new GatewayError(ERROR_CODES.ASSOC_ABORTED, `association is not in data transfer (${this.dul.state})`);
-    if (!this.dul.sendPData(parts)) await this.dul.drained();
-  }
-
   /** @throws GatewayError GW_ERR_ASSOC_ABORTED when the association left data transfer. */
   async sendCommand(contextId: number, cmd: CommandSet): Promise<void> {
-    for (const p of commandPdus(contextId, encodeCommandSet(cmd), this.peerMaxPdu)) await this.sendPdu(p);
+    await this.sendPdus(commandPdus(contextId, encodeCommandSet(cmd), this.peerMaxPdu));
   }
 
   /** Several PDUs in one corked write; the state is checked before each (PS3.8 §9.2, Evt9). */
