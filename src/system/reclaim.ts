@@ -32,8 +32,9 @@ export class Reclaimer {
   private count = 0;
   private readonly gc: GcFunction | null;
   scavenges = 0;
-  /** malloc_trim calls that released memory. */
+  /** malloc_trim calls made; `trimmed` of them released memory. */
   trims = 0;
+  trimmed = 0;
 
   constructor(private readonly every = RECLAIM_BYTES) {
     this.gc = engineGc();
@@ -47,6 +48,8 @@ export class Reclaimer {
     this.gc({ type: 'minor' });
     // The backing stores of this scavenge may still be being freed on a background thread: this trim
     // returns what earlier scavenges freed, the next one what this one did.
-    if (this.scavenges % TRIM_EVERY === 0 && mallocTrim()) this.trims++;
+    if (this.scavenges % TRIM_EVERY !== 0) return;
+    this.trims++;
+    if (mallocTrim()) this.trimmed++;
   }
 }

@@ -28,6 +28,9 @@ test('every TRIM_EVERY scavenges the C library\'s free pages go back to the kern
   keep = null;
   for (let i = 0; i < 4 * TRIM_EVERY; i++) r.add(1024);
   assert.equal(r.scavenges, 4 * TRIM_EVERY);
-  assert.ok(r.trims >= 1, `malloc_trim released memory ${r.trims} time(s) in ${r.scavenges / TRIM_EVERY} calls`);
+  assert.equal(r.trims, 4, 'one malloc_trim per TRIM_EVERY scavenges');
+  // Whether glibc had pages to give back depends on the heap's state; the effect on the daemon's peak
+  // RSS is what test/integration/forward-big.test.ts bounds.
+  assert.ok(r.trimmed <= r.trims);
   assert.equal(typeof mallocTrim(), 'boolean');
 });
