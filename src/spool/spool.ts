@@ -322,6 +322,9 @@ export class Spool {
   private onCommitted(record: InstanceRecord, replaced: InstanceRecord | undefined): void {
     this.lastIoError = undefined; // a durable commit went through: the disk works again
     this.refusedAtUsed = undefined; // and there was room for it
+    // Committing maps pages too: receiving 1000 × 512 KiB on 4 associations left 37 MiB of data.mdb
+    // resident in the daemon (RssFile 45 → 86 MiB) until dropped like reads are.
+    this.mappedBytes(record.bytes);
     this.log.debug({ id: record.id, bytes: record.bytes, chunks: record.chunks, replacedId: replaced?.id },
       'spool instance committed');
   }

@@ -72,6 +72,26 @@ test('forwarding many small instances does not accumulate mapped pages either', 
   assert.ok(peak - before < 48 * MiB, `mapped ${((peak - before) / MiB).toFixed(0)} MiB`);
 });
 
+test('receiving many instances on concurrent writers does not accumulate mapped pages', async (t) => {
+  const tmp = tempDir('pg-spool-mapped-');
+  const spool = await Spool.open({ dir: tmp.dir, maxBytes: 1024 * MiB, log: pino({ level: 'silent' }) });
+  t.after(async () => { await spool.close(); tmp.cleanup(); });
+  const data = Buffer.alloc(512 * 1024, 0x44);
+  const before = rssFile();
+  let peak = before;
+  // Four writers at a time, as four associations: their commits share transactions (group commit).
+  for (let round = 0; round < 128; round++) {
+    await Promise.all([0, 1, 2, 3].map(async (k) => {
+      const w = spool.beginInstance({ sopClassUid: '1.2.840.10008.5.1.4.1.1.2', sopInstanceUid: `2.25.${1000 + round * 4 + k}`, transferSyntax: '1.2.840.10008.1.2.1', callingAe: 'A', calledAe: 'B', peer: 'x' });
+      await w.write(data);
+      await w.commit({}, ['pacs']);
+    }));
+    peak = Math.max(peak, rssFile());
+  }
+  t.diagnostic(`256 MiB in 512 instances committed: RssFile ${(before / MiB).toFixed(0)} → peak ${(peak / MiB).toFixed(0)} MiB`);
+  assert.ok(peak - before < 24 * MiB, `mapped ${((peak - before) / MiB).toFixed(0)} MiB`);
+});
+
 test('dropMappedPages: checks its argument, 0 for a file not mapped', () => {
   assert.throws(() => dropMappedPages('relative/data.mdb'), { code: 'GW_ERR_ARGUMENT' });
   assert.equal(dropMappedPages('/nonexistent/data.mdb'), 0);
