@@ -22,15 +22,7 @@ lib="$pkgroot/usr/lib/pacsgate"
 out="$root/dist/pacsgate_${version}_${arch}.deb"
 say() { echo "build-deb.sh [$arch]: $*" >&2; }
 
-need_pkgs() {
-  local missing=()
-  for p in "$@"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p"); done
-  if ((${#missing[@]})); then
-    [ "$(id -u)" = 0 ] || { echo "build-deb.sh: missing ${missing[*]}; install them with apt-get" >&2; exit 1; }
-    say "installing ${missing[*]}"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  fi
-}
+. "$root/scripts/need-pkgs.sh"
 need_pkgs dpkg-dev binutils g++ make python3
 
 # Drops what only building or browsing needs: node-addon-api and lmdb's C sources (build time),

@@ -9,14 +9,7 @@ pass() { printf 'PASS    %s\n' "$*" >&2; }
 fail() { printf 'FAIL    %s\n' "$*" >&2; FAILS=$((FAILS + 1)); }
 pending() { printf 'PENDING %s\n' "$*" >&2; PENDING=$((PENDING + 1)); }
 
-need_pkgs() {
-  local missing=()
-  for p in "$@"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p"); done
-  if ((${#missing[@]})); then
-    echo "installing ${missing[*]}" >&2
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  fi
-}
+. "$(dirname "${BASH_SOURCE[0]}")/../../scripts/need-pkgs.sh"
 
 # machine_boot DIR NAME LOG: boots DIR with systemd-nspawn -b (private network: only lo) in the
 # background; sets NSPAWN_PID and LEADER (the container's PID 1 as seen from the host).

@@ -11,14 +11,7 @@ mirror="${PACSGATE_TEST_MIRROR:-http://deb.debian.org/debian}"
 # systemd + dbus: to boot with nspawn -b; dcmtk: echoscu/storescu inside the container; procps: pgrep/ps.
 include=systemd,systemd-sysv,dbus,dcmtk,procps,ca-certificates
 
-need_pkgs() {
-  local missing=()
-  for p in "$@"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p"); done
-  if ((${#missing[@]})); then
-    echo "rootfs.sh: installing ${missing[*]}" >&2
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  fi
-}
+. "$(dirname "$0")/../../scripts/need-pkgs.sh"
 
 # qemu-user-static registers with the F (fix-binary) flag, so chroots need no copy of the emulator.
 enable_binfmt() {
