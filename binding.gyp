@@ -9,6 +9,8 @@
         "native/napi/codecs.cc",
         "native/napi/drop_mapped_pages.cc",
         "native/napi/malloc_tune.cc",
+        "native/napi/crc32c.cc",
+        "native/digest/crc32c.cc",
         "native/codecs/byteswap.cc",
         "native/codecs/jpeg_huffman.cc",
         "native/codecs/jpeg_lossless_scan.cc",

@@ -3,6 +3,7 @@
 
 #include "napi/byteswap.h"
 #include "napi/codecs.h"
+#include "napi/crc32c.h"
 #include "napi/drop_mapped_pages.h"
 #include "napi/malloc_tune.h"
 #include "napi/sd_notify.h"
@@ -16,6 +17,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("codecEncode", Napi::Function::New(env, CodecEncodeJs, "codecEncode"));
   exports.Set("jpegComponents", Napi::Function::New(env, JpegComponentsJs, "jpegComponents"));
   exports.Set("dropMappedPages", Napi::Function::New(env, DropMappedPagesJs, "dropMappedPages"));
+  exports.Set("crc32c", Napi::Function::New(env, Crc32cJs, "crc32c"));
+  exports.Set("crc32cImplementation", Napi::Function::New(env, Crc32cInfoJs, "crc32cImplementation"));
   exports.Set("mallocTrim", Napi::Function::New(env, MallocTrimJs, "mallocTrim"));
   return exports;
 }

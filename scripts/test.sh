@@ -24,8 +24,11 @@ if ((${#need[@]})); then
   fi
 fi
 
-# Build (fast when nothing changed: tsc is incremental enough here, node-gyp only if the addon is absent).
-[ -f build/Release/pacsgate.node ] || npm run --silent build:native
+# Build (fast when nothing changed: tsc is incremental enough here, node-gyp only when needed).
+# The addon is rebuilt when it is absent or older than any native source (a pulled change to native/).
+if [ ! -f build/Release/pacsgate.node ] || [ -n "$(find native binding.gyp -newer build/Release/pacsgate.node -print -quit)" ]; then
+  npm run --silent build:native
+fi
 npm run --silent build:ts
 
 case "$suite" in

@@ -10,6 +10,8 @@ interface NativeAddon {
   sdNotify(socketPath: string, message: string): number;
   dropMappedPages(path: string): number;
   mallocTrim?(): boolean;
+  crc32c(bytes: Uint8Array, crc: number, portable?: boolean): number;
+  crc32cImplementation(): string;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -90,4 +92,26 @@ export function dropMappedPages(filePath: string): number {
  */
 export function mallocTrim(): boolean {
   return typeof addon.mallocTrim === 'function' ? addon.mallocTrim() : false;
+}
+
+/**
+ * Continues a CRC-32C (Castagnoli, RFC 3720 §B.4; native/digest/crc32c.h) over `bytes`: pass 0 to
+ * start, then the previous result. Hardware instructions where the CPU has them (~60 µs per 512 KiB
+ * with SSE 4.2, against ~340 µs for SHA-256 with SHA-NI and several ms on a Raspberry Pi 4, which has
+ * no SHA extensions). `portable` forces the table version (tests).
+ * @throws GW_ERR_ARGUMENT for bytes that are not a Uint8Array or a crc outside 0…2³²−1.
+ */
+export function crc32c(bytes: Uint8Array, crc = 0, portable = false): number {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new GatewayError(ERROR_CODES.ARGUMENT, `crc32c bytes: expected a Uint8Array, found ${describe(bytes)}`);
+  }
+  if (!Number.isInteger(crc) || crc < 0 || crc > 0xffffffff) {
+    throw new GatewayError(ERROR_CODES.ARGUMENT, `crc32c crc: expected an integer from 0 to 2^32-1, found ${describe(crc)}`);
+  }
+  return addon.crc32c(bytes, crc, portable);
+}
+
+/** Which CRC-32C path this CPU takes: 'sse4.2', 'armv8-crc32' or 'portable' (logged at start). */
+export function crc32cImplementation(): string {
+  return addon.crc32cImplementation();
 }

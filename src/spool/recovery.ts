@@ -1,6 +1,6 @@
 // Spool layer: crash recovery at open (drop instances that never committed) and verify() (every
-// record's chunks, sizes and SHA-256 against what is stored). Never deletes a committed instance.
-import { createHash } from 'node:crypto';
+// record's chunks, sizes and digest against what is stored). Never deletes a committed instance.
+import { createDigest, digestAlgorithm, recordDigest } from './digest.js';
 import { chunkRange, nextIdAfter, type SpoolDbs } from './env.js';
 import { META, readCounters, removeChunksTxn } from './records.js';
 import type { InstanceRecord, VerifyReport } from './types.js';
@@ -22,7 +22,13 @@ export function recoverNextId(dbs: SpoolDbs): number {
 }
 
 function verifyRecord(dbs: SpoolDbs, record: InstanceRecord, problems: VerifyReport['problems']): void {
-  const hash = createHash('sha256');
+  const expected = recordDigest(record);
+  const algorithm = expected ? digestAlgorithm(expected) : undefined;
+  if (!expected || !algorithm) {
+    problems.push({ id: record.id, problem: `no digest this version can check (${expected ?? 'none'})` });
+    return;
+  }
+  const hash = createDigest(algorithm);
   let bytes = 0;
   let seq = 0;
   for (const { key, value } of dbs.chunks.getRange(chunkRange(record.id))) {
@@ -36,7 +42,7 @@ function verifyRecord(dbs: SpoolDbs, record: InstanceRecord, problems: VerifyRep
   }
   if (seq !== record.chunks) problems.push({ id: record.id, problem: `${seq} chunks, record says ${record.chunks}` });
   if (bytes !== record.bytes) problems.push({ id: record.id, problem: `${bytes} bytes, record says ${record.bytes}` });
-  if (hash.digest('hex') !== record.sha256) problems.push({ id: record.id, problem: 'sha256 mismatch' });
+  if (hash.digest() !== expected) problems.push({ id: record.id, problem: `${algorithm} mismatch` });
   if (dbs.bySopInstance.get(record.sopInstanceUid) !== record.id) {
     problems.push({ id: record.id, problem: 'SOP Instance UID index does not point here' });
   }

@@ -3,7 +3,7 @@
 // It must not import net/, services/ or forward/: callers hand it bytes and destination names.
 import { mkdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import { dropMappedPages } from '../native/binding.js';
+import { crc32cImplementation, dropMappedPages } from '../native/binding.js';
 import { GatewayError, ERROR_CODES, describe } from '../errors.js';
 import type { Logger } from '../log.js';
 import { ChunkPool } from './chunk-pool.js';
@@ -118,7 +118,8 @@ export class Spool {
     }));
     const c = readCounters(dbs);
     opts.log.info({ dir: opts.dir, maxBytes: max.maxBytes, maxBytesFrom: max.source, instances: c.instances,
-      bytesUsed: c.bytesUsed, partialsRemoved: recovered.partials.length, requeued: recovered.requeued }, 'spool open');
+      bytesUsed: c.bytesUsed, partialsRemoved: recovered.partials.length, requeued: recovered.requeued,
+      digest: `crc32c (${crc32cImplementation()})` }, 'spool open');
     if (opts.verifyOnOpen) {
       const report = verify(dbs);
       const level = report.problems.length ? 'error' : 'info';

@@ -46,8 +46,13 @@ export interface InstanceRecord {
   bytes: number;
   /** Number of chunks ([id, 0] … [id, chunks-1] in the `chunks` db). */
   chunks: number;
-  /** Hex SHA-256 of the dataset bytes. */
-  sha256: string;
+  /**
+   * Integrity digest of the dataset bytes, "<algorithm>:<hex>": "crc32c:…" for every record this
+   * version writes (src/spool/digest.ts). Absent only in records written before it existed.
+   */
+  digest?: string;
+  /** Hex SHA-256 of the dataset bytes: records written before `digest` existed (still verified). */
+  sha256?: string;
   callingAe: string;
   calledAe: string;
   peer: string;

@@ -1,10 +1,10 @@
 // Spool layer: one instance being received. Streams dataset bytes into chunk-sized LMDB values with
-// back-pressure and an incremental SHA-256, then commits everything durably in one transaction.
+// back-pressure and an incremental CRC-32C (digest.ts), then commits everything durably in one transaction.
 // It must not know about sockets or DIMSE, and never holds more than a few chunks in memory.
-import { createHash, type Hash } from 'node:crypto';
 import { GatewayError, ERROR_CODES } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { ChunkPool } from './chunk-pool.js';
+import { createDigest, type Digest } from './digest.js';
 import { durable, type SpoolDbs } from './env.js';
 import { commitInstanceTxn, deleteInstanceTxn, removeChunksTxn } from './records.js';
 import type { InstanceAttrs, InstanceInfo, InstanceRecord } from './types.js';
@@ -58,7 +58,7 @@ export class ChunkedWriter implements SpoolWriter {
   readonly id: number;
   private readonly host: WriterHost;
   private readonly info: InstanceInfo;
-  private readonly hash: Hash = createHash('sha256');
+  private readonly hash: Digest = createDigest();
   private state: State = 'open';
   private error: GatewayError | undefined;
   private written = 0;
@@ -174,7 +174,7 @@ export class ChunkedWriter implements SpoolWriter {
       transferSyntax: i.transferSyntax,
       bytes: this.written,
       chunks,
-      sha256: this.hash.digest('hex'),
+      digest: this.hash.digest(),
       callingAe: i.callingAe,
       calledAe: i.calledAe,
       peer: i.peer,

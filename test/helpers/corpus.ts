@@ -7,6 +7,7 @@ import path from 'node:path';
 import assert from 'node:assert/strict';
 import pino from 'pino';
 import { Spool } from '../../src/spool/index.js';
+import { crc32c } from '../../src/native/binding.js';
 import { allDicomFiles, TESTDATA } from './testdata.js';
 import { readMeta, run, silentLog, TS } from './net.js';
 
@@ -92,15 +93,17 @@ export async function expectedDataset(file: string, fileTs: string, ts: string, 
   return { sha256: createHash('sha256').update(b).digest('hex'), bytes: b.length };
 }
 
-/** Reads an instance's stored bytes chunk by chunk and hashes them (never the whole instance in memory). */
-export async function hashStored(spool: Spool, id: number): Promise<{ sha256: string; bytes: number }> {
+/** Reads an instance's stored bytes chunk by chunk and hashes them: SHA-256 and the record's CRC-32C digest string (never the whole instance in memory). */
+export async function hashStored(spool: Spool, id: number): Promise<{ sha256: string; digest: string; bytes: number }> {
   const h = createHash('sha256');
+  let crc = 0;
   let bytes = 0;
   for await (const c of spool.readDataset(id)) {
     h.update(c);
+    crc = crc32c(c, crc);
     bytes += c.length;
   }
-  return { sha256: h.digest('hex'), bytes };
+  return { sha256: h.digest('hex'), digest: `crc32c:${crc.toString(16).padStart(8, '0')}`, bytes };
 }
 
 /** Opens a spool the daemon has left (its pid lock is taken over only when the daemon is gone). */

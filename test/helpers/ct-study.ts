@@ -8,6 +8,7 @@ import path from 'node:path';
 import { element, elementHeader, fileMeta, paddedString } from '../../src/dicom/writer.js';
 import { ENC_EXPLICIT_LE } from '../../src/dicom/encoding.js';
 import type { Vr } from '../../src/dicom/vr.js';
+import { crc32c } from '../../src/native/binding.js';
 
 export const CT_IMAGE_STORAGE = '1.2.840.10008.5.1.4.1.1.2';
 /** Multi-frame Grayscale Word Secondary Capture Image Storage (PS3.4 Annex B). */
@@ -73,7 +74,7 @@ export function writeCtStudy(dir: string, count: number, opts: { rows?: number; 
 /** Streams one multi-frame instance of `frames` 512×512 16-bit frames (512 KiB each) to `file`; every
  *  frame differs, so a misplaced chunk changes the digest. `datasetBytes`/`sha256`: the dataset after the
  *  meta group, what the spool stores. */
-export async function writeMultiframe(file: string, frames: number): Promise<GeneratedFile & { bytes: number; datasetBytes: number; sha256: string }> {
+export async function writeMultiframe(file: string, frames: number): Promise<GeneratedFile & { bytes: number; datasetBytes: number; sha256: string; digest: string }> {
   const rows = 512;
   const cols = 512;
   const frameBytes = rows * cols * 2;
@@ -83,9 +84,11 @@ export async function writeMultiframe(file: string, frames: number): Promise<Gen
     if (!ws.write(b)) await once(ws, 'drain');
   };
   const hash = createHash('sha256');
+  let crc = 0;
   let datasetBytes = 0;
   const putDataset = (b: Buffer): Promise<void> => {
     hash.update(b);
+    crc = crc32c(b, crc);
     datasetBytes += b.length;
     return put(b);
   };
@@ -100,5 +103,5 @@ export async function writeMultiframe(file: string, frames: number): Promise<Gen
   }
   ws.end();
   await once(ws, 'finish');
-  return { path: file, sopInstanceUid, sopClassUid: MF_GRAYSCALE_WORD_SC, bytes: ws.bytesWritten, datasetBytes, sha256: hash.digest('hex') };
+  return { path: file, sopInstanceUid, sopClassUid: MF_GRAYSCALE_WORD_SC, bytes: ws.bytesWritten, datasetBytes, sha256: hash.digest('hex'), digest: `crc32c:${crc.toString(16).padStart(8, '0')}` };
 }

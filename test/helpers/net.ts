@@ -1,6 +1,7 @@
 // Test helpers for the network layer: a silent logger, a policy, a hashing StoreSink, Part-10 slicing,
 // and running DCMTK tools (which must exist: a missing peer fails the test, it does not skip).
 import { createHash } from 'node:crypto';
+import { crc32c } from '../../src/native/binding.js';
 import { execFile, spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -116,6 +117,11 @@ export function readMeta(buf: Buffer): { sopClassUid: string; sopInstanceUid: st
 /** Yields `b` in pieces of `size` bytes (views, no copies). */
 export function* pieces(b: Buffer, size: number): Generator<Buffer> {
   for (let i = 0; i < b.length; i += size) yield b.subarray(i, i + size);
+}
+
+/** The spool record's digest string for `b` (src/spool/digest.ts): "crc32c:<8 hex digits>". */
+export function crcDigest(b: Buffer): string {
+  return `crc32c:${crc32c(b).toString(16).padStart(8, '0')}`;
 }
 
 export function sha256(b: Buffer): string {

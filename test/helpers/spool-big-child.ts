@@ -1,10 +1,10 @@
 // Test helper process for test/integration/spool-big.test.ts: writes one 2 GiB instance through a
 // SpoolWriter in 256 KiB writes, reads it back, and prints one JSON line of memory figures measured in
 // this process alone (VmHWM = peak RSS; RssAnon/RssFile sampled while reading).
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import pino from 'pino';
 import { Spool } from '../../src/spool/index.js';
+import { createDigest } from '../../src/spool/digest.js';
 
 const [dir, sizeArg] = process.argv.slice(2);
 if (!dir) throw new Error('usage: spool-big-child DIR [BYTES]');
@@ -36,7 +36,7 @@ const writeMs = Date.now() - t;
 const afterWrite = status();
 
 t = Date.now();
-const h = createHash('sha256');
+const h = createDigest('crc32c');
 let maxAnon = 0;
 let maxRss = 0;
 let bytes = 0;
@@ -54,6 +54,6 @@ const readMs = Date.now() - t;
 const afterRead = status();
 await spool.close();
 process.stdout.write(JSON.stringify({
-  bytes: rec.bytes, chunks: rec.chunks, sha256: rec.sha256, readBytes: bytes, readSha256: h.digest('hex'),
+  bytes: rec.bytes, chunks: rec.chunks, digest: rec.digest, readBytes: bytes, readDigest: h.digest(),
   writeMs, readMs, atOpen, afterWrite, afterRead, readMaxAnon: maxAnon, readMaxRss: maxRss,
 }) + '\n');

@@ -6,6 +6,7 @@ import { randomBytes, createHash } from 'node:crypto';
 import { writeSync } from 'node:fs';
 import pino from 'pino';
 import { Spool } from '../../src/spool/index.js';
+import { crcDigest } from './net.js';
 
 const [dir, writersArg, tagArg] = process.argv.slice(2);
 if (!dir) throw new Error('usage: spool-crash-child DIR [WRITERS] [TAG]');
@@ -35,7 +36,7 @@ async function loop(w: number): Promise<never> {
     }
     const rec = await writer.commit({ modality: 'OT' }, ['A', 'B']);
     const digest = createHash('sha256').update(data).digest('hex');
-    writeSync(1, `${rec.id} ${digest} ${uid}\n`);
+    writeSync(1, `${rec.id} ${digest} ${crcDigest(data)} ${uid}\n`);
   }
 }
 

@@ -21,7 +21,7 @@ test('2 GiB instance: written under 96 MiB peak RSS, read back byte-exact with b
     const { stdout } = await promisify(execFile)(process.execPath, [child, path.join(tmp.dir, 'spool')],
       { timeout: 120_000, maxBuffer: 1024 * 1024 });
     const r = JSON.parse(stdout) as {
-      bytes: number; chunks: number; sha256: string; readBytes: number; readSha256: string; writeMs: number;
+      bytes: number; chunks: number; digest: string; readBytes: number; readDigest: string; writeMs: number;
       readMs: number; afterWrite: Record<string, number>; afterRead: Record<string, number>; readMaxAnon: number;
     };
     const mb = (n: number) => (n / MiB).toFixed(1);
@@ -32,7 +32,7 @@ test('2 GiB instance: written under 96 MiB peak RSS, read back byte-exact with b
     assert.equal(r.bytes, 2 * 1024 ** 3);
     assert.equal(r.chunks, 8192);
     assert.equal(r.readBytes, r.bytes);
-    assert.equal(r.readSha256, r.sha256);
+    assert.equal(r.readDigest, r.digest);
     assert.ok(r.afterWrite.VmHWM < LIMIT, `peak RSS while writing ${mb(r.afterWrite.VmHWM)} MiB`);
     assert.ok(r.readMaxAnon < LIMIT, `anonymous memory while reading ${mb(r.readMaxAnon)} MiB`);
   } finally {

@@ -15,7 +15,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const child = path.resolve(here, '..', 'helpers', 'spool-crash-child.js');
 const ROUNDS = 10;
 
-interface Round { printed: Array<{ id: number; sha: string; uid: string }>; killedAfterLines: number }
+interface Round { printed: Array<{ id: number; sha: string; crc: string; uid: string }>; killedAfterLines: number }
 
 /** Runs the child until it printed `killAt` lines (immediate kill) or for `ms` after it is ready. */
 function runAndKill(dir: string, round: number, killAt: number | null, ms: number): Promise<Round> {
@@ -39,8 +39,8 @@ function runAndKill(dir: string, round: number, killAt: number | null, ms: numbe
           if (killAt === null) setTimeout(kill, ms);
           continue;
         }
-        const [id, sha, uid] = line.split(' ');
-        printed.push({ id: Number(id), sha, uid });
+        const [id, sha, crc, uid] = line.split(' ');
+        printed.push({ id: Number(id), sha, crc, uid });
         if (killAt !== null && printed.length >= killAt) kill();
       }
     });
@@ -55,7 +55,7 @@ function runAndKill(dir: string, round: number, killAt: number | null, ms: numbe
 test('kill -9 at random moments: every acknowledged instance survives, no partial remains', async (t) => {
   const tmp = tempDir('pg-spool-crash-');
   const cap = captureLogger();
-  const all = new Map<number, { sha: string; uid: string }>();
+  const all = new Map<number, { sha: string; crc: string; uid: string }>();
   let partialsRemoved = 0;
   try {
     for (let round = 0; round < ROUNDS; round++) {
@@ -64,7 +64,7 @@ test('kill -9 at random moments: every acknowledged instance survives, no partia
       const r = await runAndKill(tmp.dir, round, killAt, 100 + Math.floor(Math.random() * 900));
       for (const p of r.printed) {
         assert.ok(!all.has(p.id), `id ${p.id} reused`);
-        all.set(p.id, { sha: p.sha, uid: p.uid });
+        all.set(p.id, { sha: p.sha, crc: p.crc, uid: p.uid });
       }
       const spool = await Spool.open({ dir: tmp.dir, maxBytes: null, log: cap.log });
       try {
@@ -73,7 +73,7 @@ test('kill -9 at random moments: every acknowledged instance survives, no partia
         for (const [id, want] of all) {
           const rec = spool.get(id);
           assert.ok(rec, `acknowledged instance ${id} (round ${round}) is missing`);
-          assert.equal(rec.sha256, want.sha, `instance ${id}: stored digest differs`);
+          assert.equal(rec.digest, want.crc, `instance ${id}: stored digest differs`);
           assert.equal(rec.sopInstanceUid, want.uid);
           const h = createHash('sha256');
           for await (const c of spool.readDataset(id)) h.update(c);

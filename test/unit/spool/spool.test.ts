@@ -152,7 +152,7 @@ test('verifyOnOpen reports a damaged chunk', async () => {
   s = await Spool.open({ dir: t.dir, maxBytes: null, log: cap.log, verifyOnOpen: true });
   const line = cap.lines.find((l) => l.msg === 'spool verified');
   assert.equal(line?.level, 50);
-  assert.deepEqual(s.verify().problems, [{ id: rec.id, problem: 'sha256 mismatch' }]);
+  assert.deepEqual(s.verify().problems, [{ id: rec.id, problem: 'crc32c mismatch' }]);
   await s.close();
   t.cleanup();
 });
