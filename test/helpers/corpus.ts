@@ -80,7 +80,7 @@ const DCMCONV_TS: Record<string, string> = {
  * as a data set without meta header (-F implies no trailing padding, which storescu drops too).
  * A compressed syntax other than the file's own cannot be produced by storescu, so it is an error here.
  */
-export async function expectedDataset(file: string, fileTs: string, ts: string, tmp: string): Promise<{ sha256: string; bytes: number }> {
+export async function expectedDataset(file: string, fileTs: string, ts: string, tmp: string): Promise<{ sha256: string; digest: string; bytes: number }> {
   const opt = DCMCONV_TS[ts] ?? (ts === fileTs ? '+t=' : undefined);
   assert.ok(opt, `DCMTK cannot send ${path.basename(file)} (${fileTs}) in ${ts}`);
   // A compressed file sent uncompressed was decoded by the sender (dcmsend +dls): DCMTK's own decoders.
@@ -90,7 +90,7 @@ export async function expectedDataset(file: string, fileTs: string, ts: string, 
   const r = await run(tool, [opt, '-F', file, out]);
   assert.equal(r.code, 0, `${tool} ${file}: ${r.stderr}`);
   const b = readFileSync(out);
-  return { sha256: createHash('sha256').update(b).digest('hex'), bytes: b.length };
+  return { sha256: createHash('sha256').update(b).digest('hex'), digest: `crc32c:${crc32c(b).toString(16).padStart(8, '0')}`, bytes: b.length };
 }
 
 /** Reads an instance's stored bytes chunk by chunk and hashes them: SHA-256 and the record's CRC-32C digest string (never the whole instance in memory). */

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { startDaemon, cleanupDaemons, tempDir } from '../helpers/daemon.js';
-import { expectedDataset, openSpool } from '../helpers/corpus.js';
+import { expectedDataset, hashStored, openSpool } from '../helpers/corpus.js';
 import { acknowledgedFiles, makeInstances, type Instance } from '../helpers/instances.js';
 import { crcDigest, silentLog, TS } from '../helpers/net.js';
 import { readFileSync } from 'node:fs';
@@ -99,7 +99,7 @@ test(`kill -9 at random points of a ${N}-instance send, ${ROUNDS} rounds: acknow
   const spool = await openSpool(spoolDir);
   try {
     const v = spool.verify();
-    assert.deepEqual(v.problems, [], 'verify: chunks, sizes, sha256, index, counters');
+    assert.deepEqual(v.problems, [], 'verify: chunks, sizes, digests, index, counters');
     assert.equal(spool.dbs.partial.getCount(), 0, 'no partial marker left');
     assert.equal((status.body as { spool: { instances: number } }).spool.instances, v.instances, '/api/status spool.instances');
     assert.ok(v.instances >= acked.size);
@@ -109,7 +109,8 @@ test(`kill -9 at random points of a ${N}-instance send, ${ROUNDS} rounds: acknow
       assert.ok(rec, `acknowledged ${path.basename(inst.file)} is in the spool`);
       assert.equal(rec.transferSyntax, TS.EXPLICIT_LE);
       const exp = await expectedDataset(inst.file, inst.transferSyntax, rec.transferSyntax, work);
-      assert.equal(rec.sha256, exp.sha256, `${path.basename(inst.file)}: sha256 of the bytes sent`);
+      assert.equal(rec.digest, exp.digest, `${path.basename(inst.file)}: record digest of the bytes sent`);
+      assert.equal((await hashStored(spool, rec.id)).sha256, exp.sha256, `${path.basename(inst.file)}: stored bytes = bytes sent`);
       assert.equal(rec.bytes, exp.bytes);
     }
   } finally {
