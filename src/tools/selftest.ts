@@ -1,6 +1,6 @@
 // Tool: `pacsgate selftest` — proves on the target machine (e.g. arm64 under the .deb) that the native
 // addon loads and computes correctly. Uses the binding only; must not open the spool or the network.
-import { swapBytes } from '../native/binding.js';
+import { crc32c, crc32cImplementation, swapBytes } from '../native/binding.js';
 import { VERSION } from '../version.js';
 import { decodeFrame, encodeFrame } from '../codecs/index.js';
 
@@ -36,6 +36,29 @@ function byteSwapRoundTrip(wordSize: 2 | 4 | 8): SelfTestCheck {
   };
 }
 
+/**
+ * The spool's CRC-32C (RFC 3720 §B.4) through the path this CPU takes (SSE 4.2, ARMv8 CRC32 or the
+ * table): the check value, then agreement with the table version at every alignment and tail length.
+ */
+function crc32cCheck(): SelfTestCheck {
+  return {
+    name: `crc32c-${crc32cImplementation()}`,
+    run() {
+      const check = crc32c(Buffer.from('123456789'));
+      if (check !== 0xe3069283) throw new Error(`check value: expected e3069283, found ${check.toString(16)}`);
+      const data = pattern(4099);
+      for (let off = 0; off < 8; off++) {
+        for (const len of [0, 1, 7, 8, 9, 63, 4096]) {
+          const view = data.subarray(off, off + len);
+          const fast = crc32c(view);
+          const table = crc32c(view, 0, true);
+          if (fast !== table) throw new Error(`offset ${off} length ${len}: ${fast.toString(16)} != table ${table.toString(16)}`);
+        }
+      }
+    },
+  };
+}
+
 /** Encodes a 16-bit frame with a codec, decodes it, and compares (PS3.5 Annex G; ITU-T T.81 process 14). */
 function codecRoundTrip(name: string, ts: string): SelfTestCheck {
   return {
@@ -55,6 +78,7 @@ function codecRoundTrip(name: string, ts: string): SelfTestCheck {
 /** The checks run by `pacsgate selftest`. */
 export const CHECKS: readonly SelfTestCheck[] = [
   byteSwapRoundTrip(2), byteSwapRoundTrip(4), byteSwapRoundTrip(8),
+  crc32cCheck(),
   codecRoundTrip('rle-round-trip', '1.2.840.10008.1.2.5'),
   codecRoundTrip('jpeg-lossless-round-trip', '1.2.840.10008.1.2.4.70'),
 ];

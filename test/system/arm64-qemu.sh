@@ -32,7 +32,11 @@ v="$(in_machine pacsgate --version 2>&1 || true)"
 [ "$v" = "$version" ] && pass "pacsgate --version → $v" || fail "pacsgate --version → $v"
 
 step "pacsgate selftest (native addon on arm64)"
-if out="$(in_machine pacsgate selftest 2>&1)"; then pass "selftest"; else fail "selftest"; fi
+if out="$(in_machine pacsgate selftest 2>&1)"; then pass "selftest"; else fail "selftest: $(echo "$out" | grep FAIL)"; fi
+# The spool's CRC-32C must take the ARMv8 CRC32 instructions (every Raspberry Pi since the 3; qemu's
+# default CPU too), not the table fallback.
+grep -q '^ok crc32c-armv8-crc32$' <<<"$out" && pass "CRC-32C uses the ARMv8 CRC32 instructions" \
+  || fail "CRC-32C path: $(echo "$out" | grep crc32c)"
 echo "$out" | sed 's/^/        /' >&2
 
 step "lmdb arm64 prebuilt: open, put, get"
