@@ -10,6 +10,13 @@ export type QueueKey = [string, number];
 export interface PartialMarker {
   startedAt: number;
   sopInstanceUid: string;
+  /**
+   * Set for a deleted instance whose chunks are being removed in bounded transactions
+   * (records.ts PURGE_BATCH_CHUNKS). Recovery treats it like any partial instance: its chunks go.
+   */
+  purging?: true;
+  /** With `purging`: the instance's bytes per chunk, for the mapped-page accounting of the purge. */
+  chunkBytes?: number;
 }
 
 export interface SpoolDbs {
@@ -23,7 +30,8 @@ export interface SpoolDbs {
   deadLetter: Database<QueueEntry, QueueKey>;
   /** Finished deliveries (forwarded or discarded), removed with their instance. */
   ledger: Database<QueueEntry, QueueKey>;
-  /** Instances being received: id → marker; removed in the commit transaction or by recovery. */
+  /** Instances being received, or deleted with chunks still to purge: id → marker; removed in the
+   *  commit transaction, by the purge, or by recovery. */
   partial: Database<PartialMarker, number>;
   /** Fully delivered instances waiting out the retention: id → time the last delivery finished. */
   retained: Database<number, number>;
@@ -33,6 +41,8 @@ export interface SpoolDbs {
    * so the spool counts them and drops its mapping as it goes (Spool.mappedBytes).
    */
   onChunkRemoved?: (bytes: number) => void;
+  /** Called when a transaction left an instance's chunks for the purge (Spool.purge runs after it). */
+  onPurgeQueued?: () => void;
 }
 
 export const SCHEMA_VERSION = 1;

@@ -11,7 +11,7 @@ import { destRange, durable, observeCommitError, openDbs, SCHEMA_VERSION, type Q
 import { lockSpoolDir } from './lock.js';
 import { decideMaxBytes, freeBytes } from './max-bytes.js';
 import * as q from './queue.js';
-import { deleteInstanceTxn, META, readCounters } from './records.js';
+import { deleteInstanceTxn, META, PURGE_BATCH_CHUNKS, readCounters, removeChunksTxn } from './records.js';
 import { recoverNextId, removePartialsTxn, verify } from './recovery.js';
 import { ChunkedWriter, type SpoolWriter, type WriterHost } from './writer.js';
 import type {
@@ -46,12 +46,16 @@ export class Spool {
   private dataFile: string | undefined;
   /** Bytes read or removed since the mapped pages were last dropped. */
   private mappedSinceDrop = 0;
+  /** The running purge of deleted instances' chunks (records.ts PURGE_BATCH_CHUNKS), if any. */
+  private purging: Promise<void> | undefined;
+  private purgeAgain = false;
 
   private constructor(opts: SpoolOptions, dbs: SpoolDbs, bytesMax: number, nextId: number, unlock: () => void) {
     this.dir = opts.dir;
     this.unlock = unlock;
     this.dbs = dbs;
     dbs.onChunkRemoved = (bytes) => this.mappedBytes(bytes);
+    dbs.onPurgeQueued = () => this.schedulePurge();
     this.log = opts.log;
     this.bytesMax = bytesMax;
     this.nextId = nextId;
@@ -297,10 +301,61 @@ export class Spool {
     return this.txn(() => due.filter(({ key }) => deleteInstanceTxn(this.dbs, key) !== undefined).length);
   }
 
+  /**
+   * Removes the chunks of deleted large instances, PURGE_BATCH_CHUNKS per transaction, then their
+   * `purging` markers. Committed, not synced: a purge lost to a crash is redone by recovery (the
+   * markers are partial markers). Resolves when nothing is left to purge or the spool closes.
+   */
+  purge(): Promise<void> {
+    this.schedulePurge();
+    return this.purging ?? Promise.resolve();
+  }
+
+  private schedulePurge(): void {
+    if (this.purging) {
+      this.purgeAgain = true;
+      return;
+    }
+    // Started on a later turn: the deleting transaction (still running when this is called from it)
+    // commits first, and LMDB applies write transactions in order.
+    this.purging = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.purgeLoop())
+      .catch((err: unknown) => {
+        if (!this.closed) this.ioError(err);
+      })
+      .finally(() => {
+        this.purging = undefined;
+        if (this.purgeAgain && !this.closed) {
+          this.purgeAgain = false;
+          this.schedulePurge();
+        }
+      });
+  }
+
+  private async purgeLoop(): Promise<void> {
+    for (;;) {
+      this.purgeAgain = false;
+      const markers = [...this.dbs.partial.getRange({})].filter(({ value }) => value.purging);
+      if (markers.length === 0) return;
+      for (const { key: id, value: marker } of markers) {
+        let removed: number;
+        do {
+          if (this.closed) return;
+          removed = await this.txn(() => {
+            const n = removeChunksTxn(this.dbs, id, PURGE_BATCH_CHUNKS, marker.chunkBytes);
+            if (n < PURGE_BATCH_CHUNKS) this.dbs.partial.remove(id);
+            return n;
+          }, false);
+        } while (removed === PURGE_BATCH_CHUNKS);
+      }
+    }
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     if (this.sweepTimer) clearInterval(this.sweepTimer);
+    await this.purging;
     await this.dbs.root.flushed;
     await this.dbs.root.close();
     this.unlock();

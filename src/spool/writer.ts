@@ -150,7 +150,7 @@ export class ChunkedWriter implements SpoolWriter {
     try {
       await durable(dbs, dbs.root.transaction(() => {
         // A commit whose flush failed may have left its record: take the whole instance out then.
-        if (dbs.instances.get(this.id)) deleteInstanceTxn(dbs, this.id);
+        if (dbs.instances.get(this.id)) deleteInstanceTxn(dbs, this.id, true);
         else removeChunksTxn(dbs, this.id);
         dbs.partial.remove(this.id);
       }));

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Spool, MAX_DEFAULT_BYTES } from '../../../src/spool/index.js';
 import { freeBytes } from '../../../src/spool/max-bytes.js';
+import { PURGE_BATCH_CHUNKS } from '../../../src/spool/records.js';
 import { bytesFor, captureLogger, INFO, readAll, sha256, store, tempDir } from './helpers.js';
 
 test('replace policy: a re-sent SOP Instance UID replaces the older instance and its queue entries', async () => {
@@ -155,4 +156,45 @@ test('verifyOnOpen reports a damaged chunk', async () => {
   assert.deepEqual(s.verify().problems, [{ id: rec.id, problem: 'crc32c mismatch' }]);
   await s.close();
   t.cleanup();
+});
+
+test('a large deleted instance has its chunks purged in bounded transactions; a purge cut short is finished by recovery', async () => {
+  const t = tempDir();
+  const opts = { dir: t.dir, maxBytes: null, log: captureLogger().log, chunkSize: 1024 };
+  let spool = await Spool.open(opts);
+  try {
+    const chunksOf = (id: number): number => spool.dbs.chunks.getCount({ start: [id, 0], end: [id + 1, 0] });
+    // 3.5 × PURGE_BATCH_CHUNKS chunks: purged in four transactions, not in the deleting one.
+    const big = await store(spool, '2.1', bytesFor(5, Math.round(3.5 * PURGE_BATCH_CHUNKS * 1024)), ['A']);
+    const small = await store(spool, '2.2', bytesFor(6, 10 * 1024), ['A']);
+    assert.equal(chunksOf(big.id), Math.ceil(3.5 * PURGE_BATCH_CHUNKS));
+    await spool.markForwarded('A', big.id, { status: 0, transferSyntax: big.transferSyntax });
+    await spool.markForwarded('A', small.id, { status: 0, transferSyntax: small.transferSyntax });
+    assert.equal(spool.get(big.id), undefined, 'gone for readers at once');
+    assert.equal(chunksOf(small.id), 0, 'a small instance loses its chunks in the deleting transaction');
+    await spool.purge();
+    assert.equal(chunksOf(big.id), 0);
+    assert.equal(spool.dbs.partial.getCount(), 0, 'purge marker removed');
+    assert.deepEqual(spool.verify().problems, []);
+    assert.equal(spool.stats().bytesUsed, 0);
+
+    // Replaced by a re-send, and the process "dies" before its purge runs (the purge hook is cut, as
+    // kill -9 would): the next open removes the chunks.
+    const again = await store(spool, '2.3', bytesFor(7, 2 * PURGE_BATCH_CHUNKS * 1024 + 1), ['A']);
+    spool.dbs.onPurgeQueued = () => {};
+    await store(spool, '2.3', bytesFor(8, 100), ['A']);
+    assert.ok(chunksOf(again.id) > PURGE_BATCH_CHUNKS);
+    assert.equal(spool.dbs.partial.get(again.id)?.purging, true, 'left for the purge');
+    await spool.close();
+    const cap = captureLogger();
+    spool = await Spool.open({ ...opts, log: cap.log });
+    assert.equal(cap.lines.find((l) => l.msg === 'spool open')?.partialsRemoved, 1);
+    assert.equal(chunksOf(again.id), 0);
+    assert.equal(spool.dbs.partial.getCount(), 0);
+    assert.deepEqual(spool.verify().problems, []);
+    assert.equal(spool.stats().instances, 1);
+  } finally {
+    await spool.close();
+    t.cleanup();
+  }
 });
