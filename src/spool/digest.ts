@@ -15,6 +15,11 @@ export interface Digest {
   digest(): string;
 }
 
+/** The digest string of a finished CRC-32C value: "crc32c:" and 8 lower-case hex digits. */
+export function crc32cDigestString(crc: number): string {
+  return `crc32c:${crc.toString(16).padStart(8, '0')}`;
+}
+
 class Crc32cDigest implements Digest {
   private crc = 0;
 
@@ -23,7 +28,7 @@ class Crc32cDigest implements Digest {
   }
 
   digest(): string {
-    return `crc32c:${this.crc.toString(16).padStart(8, '0')}`;
+    return crc32cDigestString(this.crc);
   }
 }
 

@@ -8,8 +8,9 @@ import assert from 'node:assert/strict';
 import pino from 'pino';
 import { Spool } from '../../src/spool/index.js';
 import { crc32c } from '../../src/native/binding.js';
+import { crc32cDigestString } from '../../src/spool/digest.js';
 import { allDicomFiles, TESTDATA } from './testdata.js';
-import { readMeta, run, silentLog, TS } from './net.js';
+import { crcDigest, readMeta, run, silentLog, TS } from './net.js';
 
 /**
  * Files DCMTK 3.6.7's storescu cannot send, each with the reason (checked by hand, see the brief's
@@ -90,7 +91,7 @@ export async function expectedDataset(file: string, fileTs: string, ts: string, 
   const r = await run(tool, [opt, '-F', file, out]);
   assert.equal(r.code, 0, `${tool} ${file}: ${r.stderr}`);
   const b = readFileSync(out);
-  return { sha256: createHash('sha256').update(b).digest('hex'), digest: `crc32c:${crc32c(b).toString(16).padStart(8, '0')}`, bytes: b.length };
+  return { sha256: createHash('sha256').update(b).digest('hex'), digest: crcDigest(b), bytes: b.length };
 }
 
 /** Reads an instance's stored bytes chunk by chunk and hashes them: SHA-256 and the record's CRC-32C digest string (never the whole instance in memory). */
@@ -103,7 +104,7 @@ export async function hashStored(spool: Spool, id: number): Promise<{ sha256: st
     crc = crc32c(c, crc);
     bytes += c.length;
   }
-  return { sha256: h.digest('hex'), digest: `crc32c:${crc.toString(16).padStart(8, '0')}`, bytes };
+  return { sha256: h.digest('hex'), digest: crc32cDigestString(crc), bytes };
 }
 
 /** Opens a spool the daemon has left (its pid lock is taken over only when the daemon is gone). */

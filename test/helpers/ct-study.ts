@@ -9,6 +9,7 @@ import { element, elementHeader, fileMeta, paddedString } from '../../src/dicom/
 import { ENC_EXPLICIT_LE } from '../../src/dicom/encoding.js';
 import type { Vr } from '../../src/dicom/vr.js';
 import { crc32c } from '../../src/native/binding.js';
+import { crc32cDigestString } from '../../src/spool/digest.js';
 
 export const CT_IMAGE_STORAGE = '1.2.840.10008.5.1.4.1.1.2';
 /** Multi-frame Grayscale Word Secondary Capture Image Storage (PS3.4 Annex B). */
@@ -103,5 +104,5 @@ export async function writeMultiframe(file: string, frames: number): Promise<Gen
   }
   ws.end();
   await once(ws, 'finish');
-  return { path: file, sopInstanceUid, sopClassUid: MF_GRAYSCALE_WORD_SC, bytes: ws.bytesWritten, datasetBytes, sha256: hash.digest('hex'), digest: `crc32c:${crc.toString(16).padStart(8, '0')}` };
+  return { path: file, sopInstanceUid, sopClassUid: MF_GRAYSCALE_WORD_SC, bytes: ws.bytesWritten, datasetBytes, sha256: hash.digest('hex'), digest: crc32cDigestString(crc) };
 }

@@ -2,6 +2,7 @@
 // and running DCMTK tools (which must exist: a missing peer fails the test, it does not skip).
 import { createHash } from 'node:crypto';
 import { crc32c } from '../../src/native/binding.js';
+import { crc32cDigestString } from '../../src/spool/digest.js';
 import { execFile, spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -121,7 +122,7 @@ export function* pieces(b: Buffer, size: number): Generator<Buffer> {
 
 /** The spool record's digest string for `b` (src/spool/digest.ts): "crc32c:<8 hex digits>". */
 export function crcDigest(b: Buffer): string {
-  return `crc32c:${crc32c(b).toString(16).padStart(8, '0')}`;
+  return crc32cDigestString(crc32c(b));
 }
 
 export function sha256(b: Buffer): string {
