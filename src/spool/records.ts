@@ -56,6 +56,21 @@ export function removeChunksTxn(dbs: SpoolDbs, id: number, limit?: number, bytes
 }
 
 /**
+ * One purge step: up to PURGE_BATCH_CHUNKS chunks of the first instance under a `purging` marker, and
+ * the marker once its last chunk is gone. Returns false when no marker was left to work on. Run in a
+ * write transaction, so it sees every deletion committed before it (LMDB orders write transactions).
+ */
+export function purgeStepTxn(dbs: SpoolDbs): boolean {
+  for (const { key: id, value } of dbs.partial.getRange({})) {
+    if (!value.purging) continue;
+    const n = removeChunksTxn(dbs, id, PURGE_BATCH_CHUNKS, value.chunkBytes);
+    if (n < PURGE_BATCH_CHUNKS) dbs.partial.remove(id);
+    return true;
+  }
+  return false;
+}
+
+/**
  * Deletes an instance: record, chunks, SOP index, every delivery entry, retention marker, counters.
  * A large instance's chunks (more than PURGE_BATCH_CHUNKS) are left under a `purging` marker for
  * Spool.purge, unless `chunksNow`; the instance is gone for every reader either way.

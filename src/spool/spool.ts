@@ -11,7 +11,7 @@ import { destRange, durable, observeCommitError, openDbs, SCHEMA_VERSION, type Q
 import { lockSpoolDir } from './lock.js';
 import { decideMaxBytes, freeBytes } from './max-bytes.js';
 import * as q from './queue.js';
-import { deleteInstanceTxn, META, PURGE_BATCH_CHUNKS, readCounters, removeChunksTxn } from './records.js';
+import { deleteInstanceTxn, META, purgeStepTxn, readCounters } from './records.js';
 import { recoverNextId, removePartialsTxn, verify } from './recovery.js';
 import { ChunkedWriter, type SpoolWriter, type WriterHost } from './writer.js';
 import type {
@@ -48,6 +48,7 @@ export class Spool {
   private mappedSinceDrop = 0;
   /** The running purge of deleted instances' chunks (records.ts PURGE_BATCH_CHUNKS), if any. */
   private purging: Promise<void> | undefined;
+  /** A purge was asked for while one was running: run another after it. */
   private purgeAgain = false;
 
   private constructor(opts: SpoolOptions, dbs: SpoolDbs, bytesMax: number, nextId: number, unlock: () => void) {
@@ -306,9 +307,10 @@ export class Spool {
    * `purging` markers. Committed, not synced: a purge lost to a crash is redone by recovery (the
    * markers are partial markers). Resolves when nothing is left to purge or the spool closes.
    */
-  purge(): Promise<void> {
+  async purge(): Promise<void> {
     this.schedulePurge();
-    return this.purging ?? Promise.resolve();
+    // A purge asked for while one ran starts when that one ends: wait for the chain.
+    while (this.purging) await this.purging;
   }
 
   private schedulePurge(): void {
@@ -332,22 +334,11 @@ export class Spool {
       });
   }
 
+  /** Purge transactions until one finds no marker left. A deletion that queues a purge while this runs
+   *  sets `purgeAgain`, so a marker committed after the last step is still picked up. */
   private async purgeLoop(): Promise<void> {
-    for (;;) {
-      this.purgeAgain = false;
-      const markers = [...this.dbs.partial.getRange({})].filter(({ value }) => value.purging);
-      if (markers.length === 0) return;
-      for (const { key: id, value: marker } of markers) {
-        let removed: number;
-        do {
-          if (this.closed) return;
-          removed = await this.txn(() => {
-            const n = removeChunksTxn(this.dbs, id, PURGE_BATCH_CHUNKS, marker.chunkBytes);
-            if (n < PURGE_BATCH_CHUNKS) this.dbs.partial.remove(id);
-            return n;
-          }, false);
-        } while (removed === PURGE_BATCH_CHUNKS);
-      }
+    while (!this.closed && (await this.txn(() => purgeStepTxn(this.dbs), false))) {
+      // each step is its own bounded transaction
     }
   }
 

@@ -178,6 +178,15 @@ test('a large deleted instance has its chunks purged in bounded transactions; a 
     assert.deepEqual(spool.verify().problems, []);
     assert.equal(spool.stats().bytesUsed, 0);
 
+    // Deletions that land while a purge is running are purged too.
+    const pair = [await store(spool, '2.4', bytesFor(9, 100 * 1024), ['A']), await store(spool, '2.5', bytesFor(10, 100 * 1024), ['A'])];
+    await spool.markForwarded('A', pair[0].id, { status: 0, transferSyntax: pair[0].transferSyntax });
+    await new Promise((resolve) => setImmediate(resolve)); // the first purge has started
+    await spool.markForwarded('A', pair[1].id, { status: 0, transferSyntax: pair[1].transferSyntax });
+    await spool.purge();
+    assert.deepEqual(pair.map((r) => chunksOf(r.id)), [0, 0]);
+    assert.equal(spool.dbs.partial.getCount(), 0);
+
     // Replaced by a re-send, and the process "dies" before its purge runs (the purge hook is cut, as
     // kill -9 would): the next open removes the chunks.
     const again = await store(spool, '2.3', bytesFor(7, 2 * PURGE_BATCH_CHUNKS * 1024 + 1), ['A']);
