@@ -9,6 +9,8 @@ import type { AcceptedContext, ScuAssociation, ScuContext } from '../net/types.j
 import type { OpenAssociationOptions } from '../net/scu.js';
 import type { QueueEntry, QueueItem, InstanceRecord } from '../spool/types.js';
 import { statusHex } from '../services/status-codes.js';
+import { ChunkLease, ChunkPool } from '../spool/chunk-pool.js';
+import { DEFAULT_CHUNK_SIZE } from '../spool/index.js';
 import { backoffDelay, classifyRejection, classifyStoreStatus, DEFAULT_BACKOFF, type BackoffPolicy } from './policy.js';
 import { canTranscode, COMPRESS_SYNTAX, FALLBACK_SYNTAXES, transcodeStream } from './transcode.js';
 import { canEncodeTo, encodable, probeImage } from '../codecs/dataset-encoder.js';
@@ -22,7 +24,8 @@ export interface ForwardSpool {
   markSending(destination: string, id: number): Promise<QueueEntry | undefined>;
   markForwarded(destination: string, id: number, info: { status: number; transferSyntax: string }): Promise<QueueEntry | undefined>;
   markFailed(destination: string, id: number, info: { status?: number; error: string; permanent: boolean; retryAt?: number }): Promise<QueueEntry | undefined>;
-  readDataset(id: number): AsyncIterable<Buffer>;
+  /** With a lease, chunks come in its pooled buffers (given back once the C-STORE completed). */
+  readDataset(id: number, lease?: ChunkLease): AsyncIterable<Buffer>;
   entry(destination: string, id: number): QueueEntry | undefined;
 }
 
@@ -43,7 +46,8 @@ export interface DestinationDeps {
   idleReleaseMs?: number;
   /** Poll interval when nothing is due (items waiting for their retry time). Default 1 s. */
   pollMs?: number;
-  /** Called with the size of every dataset chunk sent (main: the Reclaimer that bounds peak RSS). */
+  /** Called with the size of every dataset chunk sent in a new buffer, i.e. not a pooled one (main:
+   *  the Reclaimer that bounds peak RSS). */
   onBytesSent?(bytes: number): void;
 }
 
@@ -55,6 +59,12 @@ const BATCH = 256;
  * re-sends at most this many plus the one on the wire.
  */
 export const BOOKKEEPING_WINDOW = 8;
+/**
+ * Pooled spool chunks a lane reads one instance into: instances up to this many chunks (2 MiB with the
+ * default 256 KiB chunk) are forwarded without allocating, so they leave no garbage for the GC; the
+ * chunks of larger ones beyond it are new buffers, counted for the Reclaimer.
+ */
+export const LEASE_CHUNKS = 8;
 /** PS3.8 §9.3.2.2: presentation context IDs are odd 1–255, so at most 128 per association. */
 const MAX_CONTEXTS = 128;
 
@@ -92,9 +102,12 @@ export class Destination {
   /** Associations whose transport has closed (peer release/abort, socket loss): never reused. */
   private readonly ended = new WeakSet<ScuAssociation>();
   private readonly log: Logger;
+  /** Shared by the lanes; each C-STORE borrows through its own ChunkLease. */
+  private readonly chunks: ChunkPool;
 
   constructor(readonly cfg: DestinationConfig, private readonly deps: DestinationDeps) {
     this.log = deps.log.child({ destination: cfg.name });
+    this.chunks = new ChunkPool(DEFAULT_CHUNK_SIZE, LEASE_CHUNKS * cfg.concurrency);
   }
 
   start(): void {
@@ -343,13 +356,14 @@ export class Destination {
     const entry: QueueEntry = { ...current, state: 'sending', attempts: current.attempts + 1 };
     let itemErr: unknown = null;
     const transcode = this.deps.transcode ?? transcodeStream;
-    const source = transcode(this.deps.spool.readDataset(r.id), r.transferSyntax, ctx.transferSyntax);
+    const lease = new ChunkLease(this.chunks, LEASE_CHUNKS);
+    const source = transcode(this.deps.spool.readDataset(r.id, lease), r.transferSyntax, ctx.transferSyntax);
     const counted = this.deps.onBytesSent;
     const dataset = (async function* guard(): AsyncGenerator<Buffer> {
       try {
         for await (const chunk of source) {
           yield chunk;
-          counted?.(chunk.length);
+          if (counted && !lease.holds(chunk)) counted(chunk.length);
         }
       } catch (err) {
         itemErr = err;
@@ -361,6 +375,7 @@ export class Destination {
     try {
       res = await assoc.store({ abstractSyntax: ctx.abstractSyntax, transferSyntax: ctx.transferSyntax, sopClassUid: r.sopClassUid, sopInstanceUid: r.sopInstanceUid, dataset, timeoutMs: 120_000 });
     } catch (err) {
+      lease.drop(); // the socket may still hold them
       if (itemErr) {
         await this.itemFailed({ ...it, entry }, new ItemError(`transcoding failed: ${(itemErr as Error).message}`, true));
         throw err; // the association is unusable after a broken dataset stream
@@ -368,6 +383,8 @@ export class Destination {
       await this.deps.spool.markFailed(this.cfg.name, r.id, { error: (err as Error).message, permanent: false, retryAt: Date.now() });
       throw err;
     }
+    // store() resolved: every byte is with the kernel and the transcoder (if any) has finished.
+    lease.giveBack();
     const outcome = classifyStoreStatus(res.status);
     const fields = { id: r.id, sopInstanceUid: r.sopInstanceUid, status: statusHex(res.status), transferSyntax: ctx.transferSyntax, transcoded: ctx.transferSyntax !== r.transferSyntax, bytes: r.bytes, ms: Date.now() - t0 };
     if (outcome === 'delivered') {

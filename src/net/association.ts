@@ -46,6 +46,7 @@ export class DimseSender {
   /**
    * Streams a data set in groups of SEND_BATCH_BYTES, awaiting socket drain between groups: never more
    * than one group ahead of the socket (its PDUs are views of the source's buffers, not copies).
+   * Resolves once every byte is with the kernel, so the source's buffers are free again.
    */
   async sendDataset(contextId: number, source: AsyncIterable<Buffer> | Iterable<Buffer>): Promise<void> {
     let group: Buffer[][] = [];
@@ -60,5 +61,7 @@ export class DimseSender {
       }
     }
     if (group.length > 0) await this.sendPdus(group);
+    // The source may reuse its buffers once this resolves (forwarding lends pooled ones).
+    await this.dul.flushed();
   }
 }

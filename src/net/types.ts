@@ -101,7 +101,8 @@ export interface ScuAssociation {
   echo(timeoutMs?: number): Promise<number>;
   /**
    * C-STORE; streams the dataset into P-DATA-TF PDUs within the peer's maximum length, awaiting
-   * socket drain. Operations on one association run one at a time.
+   * socket drain. Operations on one association run one at a time. Resolves only after every dataset
+   * byte was handed to the kernel: the caller may then reuse the dataset's buffers.
    * @throws GatewayError GW_ERR_ASSOC_STATE (no accepted context for abstractSyntax + transferSyntax),
    *   GW_ERR_ASSOC_ABORTED, GW_ERR_TIMEOUT, or the dataset source's error (the association is then aborted).
    */

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { crc32cImplementation, dropMappedPages } from '../native/binding.js';
 import { GatewayError, ERROR_CODES, describe } from '../errors.js';
 import type { Logger } from '../log.js';
-import { ChunkPool } from './chunk-pool.js';
+import { ChunkPool, type ChunkLease } from './chunk-pool.js';
 import { destRange, durable, observeCommitError, openDbs, SCHEMA_VERSION, type QueueKey, type SpoolDbs } from './env.js';
 import { lockSpoolDir } from './lock.js';
 import { decideMaxBytes, freeBytes } from './max-bytes.js';
@@ -197,17 +197,23 @@ export class Spool {
   }
 
   /**
-   * The stored dataset bytes, chunk by chunk (one chunk in memory at a time).
+   * The stored dataset bytes, chunk by chunk (one chunk in memory at a time). With a lease, chunks are
+   * copied into its pooled buffers (the caller gives them back once nothing references them).
    * @throws GatewayError GW_ERR_SPOOL_NOT_FOUND when the instance is unknown or was deleted/replaced
    *   while being read.
    */
-  async *readDataset(id: number): AsyncGenerator<Buffer> {
+  async *readDataset(id: number, lease?: ChunkLease): AsyncGenerator<Buffer> {
     const record = this.get(id);
     if (!record) throw new GatewayError(ERROR_CODES.SPOOL_NOT_FOUND, `spool instance ${id} not found`);
     for (let seq = 0; seq < record.chunks; seq++) {
-      const chunk = this.dbs.chunks.getBinary([id, seq]);
-      if (!chunk) throw new GatewayError(ERROR_CODES.SPOOL_NOT_FOUND, `spool instance ${id} chunk ${seq} is gone`);
-      this.mappedBytes(chunk.length);
+      // getBinaryFast leaves the value in lmdb-js's shared buffer (valid until the next get): one copy
+      // into a pooled or new buffer, where getBinary would copy twice and allocate.
+      const value = this.dbs.chunks.getBinaryFast([id, seq]) as Uint8Array | undefined;
+      if (!value) throw new GatewayError(ERROR_CODES.SPOOL_NOT_FOUND, `spool instance ${id} chunk ${seq} is gone`);
+      const n = value.length;
+      const chunk = lease ? lease.take(n) : Buffer.allocUnsafeSlow(n);
+      chunk.set(new Uint8Array(value.buffer, value.byteOffset, n));
+      this.mappedBytes(n);
       yield chunk;
     }
   }

@@ -34,6 +34,9 @@ export interface DulSocketOptions {
   log: Logger;
 }
 
+/** flushed(): a write of nothing, whose callback runs after every earlier write. */
+const EMPTY = Buffer.alloc(0);
+
 const PDU_EVENT: Record<number, DulEvent> = {
   [PDU_TYPE.A_ASSOCIATE_AC]: 'Evt3',
   [PDU_TYPE.A_ASSOCIATE_RJ]: 'Evt4',
@@ -127,6 +130,17 @@ export class DulSocket implements DulPort {
       };
       this.socket.on('drain', done);
       this.socket.on('close', done);
+    });
+  }
+  /**
+   * Resolves once every byte written so far is with the kernel (or the socket is gone): the Buffers
+   * given to sendPData are then no longer referenced. A zero-length write queues behind the others,
+   * so its callback marks the moment (nothing reaches the wire).
+   */
+  flushed(): Promise<void> {
+    if (this.socket.writableLength === 0 || this.socket.destroyed || this.socket.writableEnded) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.socket.write(EMPTY, () => resolve());
     });
   }
   get state(): string {
