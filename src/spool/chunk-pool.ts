@@ -1,6 +1,7 @@
 // Spool layer: reusable chunk-sized buffers. lmdb-js keeps a pointer to a value Buffer until its
 // transaction commits (no copy), so a buffer comes back here only after its put resolved. Reusing them
-// keeps memory flat instead of waiting for V8 to collect external memory. No LMDB calls here.
+// keeps memory flat instead of waiting for V8 to collect external memory. Readers borrow the same way
+// through a ChunkLease (forwarding: Spool.readDataset). No LMDB calls here.
 
 export class ChunkPool {
   readonly chunkSize: number;

@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import pino from 'pino';
 import { DulSocket } from '../../../../src/net/dul/socket-adapter.js';
+import { silentLog } from '../../../helpers/net.js';
 
 const user = { onIndication() {}, onPdv() {}, onClosed() {} };
 
@@ -19,7 +19,7 @@ test('flushed() waits for a peer that stops reading, and resolves once it reads 
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const client = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1');
   await new Promise((r) => client.once('connect', r));
-  const dul = new DulSocket({ socket: client, isRequestor: true, maxPduLength: 16384, artimMs: 5000, idleMs: 0, log: pino({ level: 'silent' }) }, user);
+  const dul = new DulSocket({ socket: client, isRequestor: true, maxPduLength: 16384, artimMs: 5000, idleMs: 0, log: silentLog() }, user);
   try {
     assert.equal(client.writableLength, 0);
     let done = false;
@@ -46,7 +46,7 @@ test('flushed() waits for a peer that stops reading, and resolves once it reads 
 
 test('flushed() resolves for a destroyed socket', async () => {
   const client = new net.Socket();
-  const dul = new DulSocket({ socket: client, isRequestor: true, maxPduLength: 16384, artimMs: 5000, idleMs: 0, log: pino({ level: 'silent' }) }, user);
+  const dul = new DulSocket({ socket: client, isRequestor: true, maxPduLength: 16384, artimMs: 5000, idleMs: 0, log: silentLog() }, user);
   client.destroy();
   await dul.flushed();
   assert.ok(dul);
