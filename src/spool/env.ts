@@ -103,6 +103,24 @@ export async function durable<T>(dbs: SpoolDbs, committed: Promise<T>): Promise<
 }
 
 /**
+ * One write transaction run on the calling thread that returns only once it is committed AND
+ * fdatasync'd (docs/spool.md "Durability", "Lone sender"). lmdb-js `transactionSync` with its default
+ * flags (TXN_SYNCHRONOUS_COMMIT | abortable) begins a top-level transaction of its own (an async batch
+ * the writer thread holds open is committed first, lmdb-js writer.cpp `AcquireTxn`) without MDB_NOSYNC,
+ * so liblmdb's `mdb_txn_commit` calls fdatasync(2) on the data file before it writes the meta page, and
+ * writes that page through the O_DSYNC descriptor, with the "not yet flushed" flag clear. No thread
+ * hand-off, but the event loop waits for the sync and no other commit shares it: `durable()` is the
+ * choice when several commits are on their way.
+ */
+export function commitSync<T>(dbs: SpoolDbs, fn: () => T): T {
+  try {
+    return dbs.root.transactionSync(fn) as T;
+  } catch (err) {
+    throw observeCommitError(err);
+  }
+}
+
+/**
  * lmdb-js rejects a failed commit's writes with an Error whose `commitError` is a second promise that
  * rejects with the cause (e.g. EIO). Unobserved, that promise would end the process (unhandled
  * rejection), so every LMDB failure passes through here; the cause becomes `err.cause`.

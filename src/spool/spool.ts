@@ -7,7 +7,7 @@ import { crc32cImplementation, dropMappedPages } from '../native/binding.js';
 import { GatewayError, ERROR_CODES, describe } from '../errors.js';
 import type { Logger } from '../log.js';
 import { ChunkPool, type ChunkLease } from './chunk-pool.js';
-import { destRange, durable, observeCommitError, openDbs, SCHEMA_VERSION, type QueueKey, type SpoolDbs } from './env.js';
+import { commitSync, destRange, durable, observeCommitError, openDbs, SCHEMA_VERSION, type QueueKey, type SpoolDbs } from './env.js';
 import { lockSpoolDir } from './lock.js';
 import { decideMaxBytes, freeBytes } from './max-bytes.js';
 import * as q from './queue.js';
@@ -22,6 +22,10 @@ export const DEFAULT_CHUNK_SIZE = 256 * 1024;
 /** Below this much free space on the file system the spool refuses new instances (LMDB needs room). */
 export const FS_RESERVE_BYTES = 64 * 1024 * 1024;
 const NEXT_QUEUED_SCAN_CAP = 100_000;
+
+/** Instances are committed on the event loop's thread (commitDurably) only after this long without
+ *  two of them open at once. */
+export const LONE_SENDER_MS = 1000;
 
 /** Mapped pages are dropped after every this many bytes read or removed, across instances. */
 const DROP_MAPPED_EVERY = 4 * 1024 * 1024;
@@ -50,6 +54,10 @@ export class Spool {
   private purging: Promise<void> | undefined;
   /** A purge was asked for while one was running: run another after it. */
   private purgeAgain = false;
+  /** Instances begun and not yet committed or cleaned up (commitDurably's choice). */
+  private openWriters = 0;
+  /** When an instance last began while another was open (performance.now() ms; commitDurably). */
+  private concurrentAt = -Infinity;
 
   private constructor(opts: SpoolOptions, dbs: SpoolDbs, bytesMax: number, nextId: number, unlock: () => void) {
     this.dir = opts.dir;
@@ -73,6 +81,10 @@ export class Spool {
         this.reserved = Math.max(0, this.reserved - bytes);
       },
       committed: (record, replaced) => this.onCommitted(record, replaced),
+      commitDurably: (fn) => this.commitDurably(fn),
+      writerEnded: () => {
+        this.openWriters = Math.max(0, this.openWriters - 1);
+      },
       ioError: (err) => this.ioError(err),
     };
     if (this.retentionMs > 0) {
@@ -184,7 +196,9 @@ export class Spool {
     if (info.expectedBytes !== undefined) this.checkRoom(info.expectedBytes);
     const id = this.nextId++;
     this.log.debug({ id, sopClassUid: info.sopClassUid }, 'spool instance begin');
-    return new ChunkedWriter(this.host, id, info);
+    const writer = new ChunkedWriter(this.host, id, info);
+    if (++this.openWriters > 1) this.concurrentAt = performance.now();
+    return writer;
   }
 
   get(id: number): InstanceRecord | undefined {
@@ -399,6 +413,24 @@ export class Spool {
     if (used + bytes > this.bytesMax) {
       this.refusedAtUsed = readCounters(this.dbs).bytesUsed;
       throw new GatewayError(ERROR_CODES.SPOOL_FULL, `spool full: ${used} + ${bytes} bytes would pass ${this.bytesMax}`);
+    }
+  }
+
+  /**
+   * An instance's commit, resolved once durable (docs/spool.md "Lone sender"). A lone sender (no two
+   * instances open at once for LONE_SENDER_MS) waits for each acknowledgement before it sends more,
+   * and no other commit could share the sync: commit on this thread (env.ts commitSync), without the
+   * hand-offs to and from lmdb-js's writer thread. Otherwise join the group commit, where concurrent
+   * instances share one fdatasync and the event loop keeps reading the other associations meanwhile.
+   */
+  private commitDurably<T>(fn: () => T): Promise<T> {
+    if (this.openWriters > 1 || performance.now() - this.concurrentAt < LONE_SENDER_MS) {
+      return durable(this.dbs, this.dbs.root.transaction(fn));
+    }
+    try {
+      return Promise.resolve(commitSync(this.dbs, fn));
+    } catch (err) {
+      return Promise.reject(err);
     }
   }
 

@@ -26,6 +26,13 @@ export interface WriterHost {
   unreserve(bytes: number): void;
   /** Called with the new record (and a replaced one) after a durable commit. */
   committed(record: InstanceRecord, replaced: InstanceRecord | undefined): void;
+  /**
+   * Runs `fn` as one write transaction and resolves once it is committed and fdatasync'd; the Spool
+   * picks how (env.ts `commitSync` for a lone writer, else a group commit through `durable()`).
+   */
+  commitDurably<T>(fn: () => T): Promise<T>;
+  /** This writer is done (committed, or aborted/failed and cleaned up). Called exactly once. */
+  writerEnded(): void;
   ioError(err: unknown): GatewayError;
 }
 
@@ -72,6 +79,7 @@ export class ChunkedWriter implements SpoolWriter {
   private waiters: Array<{ limit: number; resolve: () => void }> = [];
   private aborting: Promise<void> | undefined;
   private committing: Promise<InstanceRecord> | undefined;
+  private hasEnded = false;
 
   constructor(host: WriterHost, id: number, info: InstanceInfo) {
     this.host = host;
@@ -117,12 +125,13 @@ export class ChunkedWriter implements SpoolWriter {
     const { dbs } = this.host;
     try {
       const now = Date.now();
-      const result = await durable(dbs, dbs.root.transaction(() => commitInstanceTxn(dbs, record, tail, now)));
+      const result = await this.host.commitDurably(() => commitInstanceTxn(dbs, record, tail, now));
       this.state = 'committed';
       this.releaseDeferred();
       this.releaseCur();
       this.host.unreserve(this.written);
       this.host.committed(record, result.replaced);
+      this.ended();
       return record;
     } catch (err) {
       this.fail(this.host.ioError(err));
@@ -145,7 +154,10 @@ export class ChunkedWriter implements SpoolWriter {
     await this.drain(0);
     this.releaseDeferred();
     this.releaseCur();
-    if (!this.host.isOpen()) return; // the next open's recovery removes the partial instance
+    if (!this.host.isOpen()) {
+      this.ended();
+      return; // the next open's recovery removes the partial instance
+    }
     const { dbs } = this.host;
     try {
       await durable(dbs, dbs.root.transaction(() => {
@@ -159,7 +171,14 @@ export class ChunkedWriter implements SpoolWriter {
     } finally {
       this.host.unreserve(this.written);
       this.written = 0;
+      this.ended();
     }
+  }
+
+  private ended(): void {
+    if (this.hasEnded) return;
+    this.hasEnded = true;
+    this.host.writerEnded();
   }
 
   private record(attrs: InstanceAttrs, destinations: string[], chunks: number): InstanceRecord {
