@@ -110,7 +110,9 @@ export async function durable<T>(dbs: SpoolDbs, committed: Promise<T>): Promise<
  * so liblmdb's `mdb_txn_commit` calls fdatasync(2) on the data file before it writes the meta page, and
  * writes that page through the O_DSYNC descriptor, with the "not yet flushed" flag clear. No thread
  * hand-off, but the event loop waits for the sync and no other commit shares it: `durable()` is the
- * choice when several commits are on their way.
+ * choice when several commits are on their way. Never call it from inside a transaction callback: it
+ * would join that transaction and return before anything is committed. (No transaction body of the
+ * spool awaits, so lmdb-js never holds one open while other code runs: records.ts, queue.ts.)
  */
 export function commitSync<T>(dbs: SpoolDbs, fn: () => T): T {
   try {
