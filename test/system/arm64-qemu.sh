@@ -3,7 +3,8 @@
 # (binfmt_misc + qemu-user-static; systemd-nspawn -b, private network). Not run by `npm test`. Root.
 # Usage: test/system/arm64-qemu.sh [path/to/pacsgate_<version>_arm64.deb]   (built when not given)
 # Steps: dpkg -i → pacsgate --version → pacsgate selftest (addon) → lmdb prebuilt round trip → the service
-# reaches active (READY=1 from the arm64 addon) as user pacsgate → C-ECHO on port 104 → clean stop.
+# reaches active (READY=1 from the arm64 addon) as user pacsgate → C-ECHO and C-STORE on port 104 (the
+# C-STORE's Success comes only after the arm64 lmdb prebuild's durable commit) → clean stop.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 . "$root/test/system/lib.sh"
@@ -11,6 +12,9 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 need_pkgs debootstrap systemd-container qemu-user-static binfmt-support
 machine_prepare arm64 pacsgate-arm64 "${1:-}"
 prop() { in_machine systemctl show -p "$1" --value pacsgate.service; }
+# One small instance from the shared public test data (never copied into the repo).
+sample="$(find "$root/../shared/testdata" -type f -name '*.dcm' -size -600k 2>/dev/null | sort | head -1 || true)"
+[ -n "$sample" ] && cp "$sample" "$dir/root/sample.dcm"
 
 step "boot $name (arm64 systemd under qemu-aarch64)"
 machine_boot "$dir" "$name" "$log"
@@ -59,6 +63,12 @@ listening_104() { in_machine sh -c "grep -qiE '^ *[0-9]+: [0-9A-F]+:0068 [0-9A-F
 if in_machine env TCP_NODELAY=1 echoscu -to 20 -aec PACSGATE 127.0.0.1 104 >/dev/null 2>&1; then pass "echoscu → 127.0.0.1:104 succeeded"
 elif ! listening_104; then pending "C-ECHO: nothing listens on port 104 in this build (DICOM listener not on this branch yet)"
 else fail "C-ECHO: port 104 is listening but echoscu failed"; fi
+
+step "C-STORE on port 104 (storescu inside the arm64 container)"
+if [ -z "$sample" ]; then fail "no sample .dcm found under ../shared/testdata"
+elif in_machine env TCP_NODELAY=1 storescu -to 20 -aec PACSGATE 127.0.0.1 104 /root/sample.dcm >/dev/null 2>&1; then
+  pass "storescu $(basename "$sample") → 127.0.0.1:104 succeeded"
+else fail "C-STORE: storescu failed"; fi
 
 step "systemctl stop exits cleanly"
 in_machine systemctl stop pacsgate.service
