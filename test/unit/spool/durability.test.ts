@@ -14,6 +14,7 @@ import assert from 'node:assert/strict';
 import { openSync, readSync, closeSync } from 'node:fs';
 import path from 'node:path';
 import { Spool } from '../../../src/spool/index.js';
+import { LONE_SENDER_MS } from '../../../src/spool/spool.js';
 import { bytesFor, captureLogger, INFO, tempDir } from './helpers.js';
 
 // liblmdb data format 2: page header 24 bytes; in MDB_meta, mm_magic at 0, the FREE_DBI MDB_db's
@@ -113,6 +114,31 @@ test('concurrent writers: each commit() resolves only once its transaction is du
       }));
       assert.ok(calls.group - before >= 3, `round ${round}: ${calls.group - before} group commits, expected at least 3`);
     }
+  } finally {
+    await spool.close();
+    tmp.cleanup();
+  }
+});
+
+test(`after two instances overlapped, commits take the group path for ${LONE_SENDER_MS} ms, then the lone one again`, async () => {
+  const tmp = tempDir();
+  const { spool, calls } = await instrumented(tmp.dir);
+  try {
+    const one = async (uid: string): Promise<void> => {
+      const w = spool.beginInstance({ ...INFO, sopInstanceUid: uid });
+      await w.write(bytesFor(1, 1000));
+      await w.commit({}, ['A']);
+    };
+    await one('8.0');
+    assert.deepEqual(calls, { sync: 1, group: 0 }, 'a lone first instance commits synchronously');
+    const a = spool.beginInstance({ ...INFO, sopInstanceUid: '8.1' });
+    const b = spool.beginInstance({ ...INFO, sopInstanceUid: '8.2' });
+    await Promise.all([a, b].map(async (w) => w.commit({}, ['A'])));
+    await one('8.3'); // alone again, but within the window
+    assert.deepEqual(calls, { sync: 1, group: 3 }, 'overlap: both commits and the next one join the group commit');
+    await new Promise((resolve) => setTimeout(resolve, LONE_SENDER_MS + 50));
+    await one('8.4');
+    assert.deepEqual(calls, { sync: 2, group: 3 }, 'after the window: synchronous again');
   } finally {
     await spool.close();
     tmp.cleanup();
