@@ -6,13 +6,39 @@ import type { LogLevel } from './config/types.js';
 export type { Logger } from 'pino';
 
 /**
- * Patient attributes never reach info-level logs; these paths are redacted should a caller pass a
- * dataset summary by mistake (STYLE.md: "Patient attributes never at info").
+ * Patient attributes never reach info-level logs; these keys are censored should a caller pass a
+ * dataset summary by mistake (STYLE.md: "Patient attributes never at info"): at the top level of a log
+ * call's object and of a child's bindings (pino `redact`), and one plain object down in a log call's
+ * object (`censorPatient`, as formatters.log). pino's wildcard paths (`*.patientName`) would do the
+ * second part too, but cost ~25 µs per line here, about three times the rest of the line.
  */
-const REDACT = [
-  'patientName', 'patientId', 'patientBirthDate', 'PatientName', 'PatientID', 'PatientBirthDate',
-  '*.patientName', '*.patientId', '*.patientBirthDate', '*.PatientName', '*.PatientID', '*.PatientBirthDate',
-];
+const PATIENT_KEY_LIST = ['patientName', 'patientId', 'patientBirthDate', 'PatientName', 'PatientID', 'PatientBirthDate'];
+const PATIENT_KEYS = new Set(PATIENT_KEY_LIST);
+const CENSOR = '[redacted]';
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * `obj` with patient attributes one plain object down censored: a copy where one was found (the
+ * caller's object is never changed), `obj` itself otherwise, so the usual line costs a walk over its
+ * keys and no allocation. (Top-level keys are pino `redact`'s.)
+ */
+export function censorPatient(obj: Record<string, unknown>): Record<string, unknown> {
+  let out: Record<string, unknown> | undefined;
+  for (const k of Object.keys(obj)) {
+    const v = obj[k];
+    if (isPlainObject(v)) {
+      let inner: Record<string, unknown> | undefined;
+      for (const j of Object.keys(v)) if (PATIENT_KEYS.has(j)) (inner ??= { ...v })[j] = CENSOR;
+      if (inner) (out ??= { ...obj })[k] = inner;
+    }
+  }
+  return out ?? obj;
+}
 
 export interface RootLogger {
   logger: Logger;
@@ -30,8 +56,8 @@ export function createLogger(level: LogLevel, dest?: DestinationStream): RootLog
       level,
       base: { pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
-      redact: { paths: REDACT, censor: '[redacted]' },
-      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: PATIENT_KEY_LIST, censor: CENSOR },
+      formatters: { level: (label) => ({ level: label }), log: censorPatient },
     },
     stream,
   );
