@@ -26,6 +26,9 @@ const NEXT_QUEUED_SCAN_CAP = 100_000;
 /** Instances are committed on the event loop's thread (commitDurably) only after this long without
  *  two of them open at once. */
 export const LONE_SENDER_MS = 1000;
+/** After a synchronous commit slower than SpoolOptions.slowSyncMs, this long on the group commit. */
+export const SLOW_SYNC_HOLD_MS = 60_000;
+const DEFAULT_SLOW_SYNC_MS = 50;
 
 /** Mapped pages are dropped after every this many bytes read or removed, across instances. */
 const DROP_MAPPED_EVERY = 4 * 1024 * 1024;
@@ -58,6 +61,9 @@ export class Spool {
   private openWriters = 0;
   /** When an instance last began while another was open (performance.now() ms; commitDurably). */
   private concurrentAt = -Infinity;
+  /** No synchronous commit before this (performance.now() ms): the last one was slow. */
+  private syncHeldUntil = -Infinity;
+  private readonly slowSyncMs: number;
 
   private constructor(opts: SpoolOptions, dbs: SpoolDbs, bytesMax: number, nextId: number, unlock: () => void) {
     this.dir = opts.dir;
@@ -69,6 +75,7 @@ export class Spool {
     this.bytesMax = bytesMax;
     this.nextId = nextId;
     this.retentionMs = opts.retentionMs ?? 0;
+    this.slowSyncMs = opts.slowSyncMs ?? DEFAULT_SLOW_SYNC_MS;
     const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
     // About 1 MiB in flight per writer: enough to keep the LMDB writer thread busy, bounded memory.
     const maxPendingChunks = Math.max(2, Math.ceil((1024 * 1024) / chunkSize));
@@ -422,13 +429,22 @@ export class Spool {
    * and no other commit could share the sync: commit on this thread (env.ts commitSync), without the
    * hand-offs to and from lmdb-js's writer thread. Otherwise join the group commit, where concurrent
    * instances share one fdatasync and the event loop keeps reading the other associations meanwhile.
+   * A slow disk (a synchronous commit over slowSyncMs) also gets the group commit, for
+   * SLOW_SYNC_HOLD_MS: the event loop must not wait on it (other associations, /healthz, the watchdog).
    */
   private commitDurably<T>(fn: () => T): Promise<T> {
-    if (this.openWriters > 1 || performance.now() - this.concurrentAt < LONE_SENDER_MS) {
+    const t0 = performance.now();
+    if (this.openWriters > 1 || t0 - this.concurrentAt < LONE_SENDER_MS || t0 < this.syncHeldUntil) {
       return durable(this.dbs, this.dbs.root.transaction(fn));
     }
     try {
-      return Promise.resolve(commitSync(this.dbs, fn));
+      const value = commitSync(this.dbs, fn);
+      const ms = performance.now() - t0;
+      if (ms > this.slowSyncMs) {
+        this.syncHeldUntil = t0 + ms + SLOW_SYNC_HOLD_MS;
+        this.log.warn({ ms: Math.round(ms), holdMs: SLOW_SYNC_HOLD_MS }, 'slow synchronous commit: group commits for a while');
+      }
+      return Promise.resolve(value);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -465,4 +481,6 @@ function checkOptions(opts: SpoolOptions): void {
   }
   const r = opts.retentionMs;
   if (r !== undefined && !(Number.isFinite(r) && r >= 0)) throw bad('retentionMs', 'a number >= 0', r);
+  const ss = opts.slowSyncMs;
+  if (ss !== undefined && !(Number.isFinite(ss) && ss >= 0)) throw bad('slowSyncMs', 'a number >= 0', ss);
 }

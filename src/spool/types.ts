@@ -14,6 +14,11 @@ export interface SpoolOptions {
   retentionMs?: number;
   /** Run verify() during open and log what it finds. Default false. */
   verifyOnOpen?: boolean;
+  /**
+   * A lone sender's synchronous commit (docs/spool.md "Lone sender") slower than this blocks the event
+   * loop too long: commits then go through the group commit for SLOW_SYNC_HOLD_MS. Default 50 ms.
+   */
+  slowSyncMs?: number;
 }
 
 export interface InstanceInfo {

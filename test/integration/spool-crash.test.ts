@@ -61,8 +61,9 @@ test('kill -9 at random moments: every acknowledged instance survives, no partia
     for (let round = 0; round < ROUNDS; round++) {
       // Even rounds: kill right after the n-th acknowledgement; odd rounds: after a random time.
       const killAt = round % 2 === 0 ? 1 + Math.floor(Math.random() * 25) : null;
-      // Rounds 2, 3, 6, 7: one writer, so every commit is a lone sender's synchronous one (spool.ts
-      // commitDurably); the other rounds: four concurrent writers (group commit).
+      // Rounds 2, 3, 6, 7: one writer, so commits are a lone sender's synchronous ones (spool.ts
+      // commitDurably; on a slow disk, group commits again after the first); the other rounds: four
+      // concurrent writers (group commit).
       const writers = Math.floor(round / 2) % 2 === 1 ? 1 : 4;
       const r = await runAndKill(tmp.dir, round, writers, killAt, 100 + Math.floor(Math.random() * 900));
       for (const p of r.printed) {

@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { openSync, readSync, closeSync } from 'node:fs';
 import path from 'node:path';
 import { Spool } from '../../../src/spool/index.js';
-import { LONE_SENDER_MS } from '../../../src/spool/spool.js';
+import { LONE_SENDER_MS, SLOW_SYNC_HOLD_MS } from '../../../src/spool/spool.js';
 import { bytesFor, captureLogger, INFO, tempDir } from './helpers.js';
 
 // liblmdb data format 2: page header 24 bytes; in MDB_meta, mm_magic at 0, the FREE_DBI MDB_db's
@@ -51,7 +51,9 @@ function durableTxnId(file: string, pageSize: number): bigint {
 /** Opens a spool and records, per SOP Instance UID, the write transaction its record was put in, and
  *  how many commits took each path (transactionSync: lone writer; transaction: group commit). */
 async function instrumented(dir: string) {
-  const spool = await Spool.open({ dir, maxBytes: null, log: captureLogger().log });
+  // No slow-disk fallback here (slowSyncMs): these tests count which path each commit takes, and a busy
+  // CI disk must not change that.
+  const spool = await Spool.open({ dir, maxBytes: null, log: captureLogger().log, slowSyncMs: 600_000 });
   const { root, instances } = spool.dbs;
   assert.equal((root as unknown as { overlappingSync?: boolean }).overlappingSync, true, 'the spool relies on overlappingSync (env.ts)');
   const txnOf = new Map<string, bigint>();
@@ -141,6 +143,48 @@ test(`after two instances overlapped, commits take the group path for ${LONE_SEN
     assert.deepEqual(calls, { sync: 2, group: 3 }, 'after the window: synchronous again');
   } finally {
     await spool.close();
+    tmp.cleanup();
+  }
+});
+
+test('a slow synchronous commit sends the next commits to the group commit (the event loop stays free)', async () => {
+  const tmp = tempDir();
+  // slowSyncMs 0: every synchronous commit counts as slow.
+  const cap = captureLogger();
+  const spool = await Spool.open({ dir: tmp.dir, maxBytes: null, log: cap.log, slowSyncMs: 0 });
+  const calls = { sync: 0, group: 0 };
+  const { root } = spool.dbs;
+  const sync = root.transactionSync.bind(root);
+  root.transactionSync = ((fn: () => unknown) => {
+    calls.sync++;
+    return sync(fn);
+  }) as typeof root.transactionSync;
+  const group = root.transaction.bind(root);
+  root.transaction = ((fn: () => unknown) => {
+    calls.group++;
+    return group(fn);
+  }) as typeof root.transaction;
+  try {
+    for (let i = 0; i < 5; i++) {
+      const w = spool.beginInstance({ ...INFO, sopInstanceUid: `9.${i}` });
+      await w.write(bytesFor(i, 2000));
+      await w.commit({}, ['A']);
+    }
+    assert.deepEqual(calls, { sync: 1, group: 4 }, `one synchronous commit, then the group commit for ${SLOW_SYNC_HOLD_MS} ms`);
+    const warned = cap.lines.filter((l) => l.msg === 'slow synchronous commit: group commits for a while');
+    assert.equal(warned.length, 1, 'warned once');
+    assert.equal(warned[0].holdMs, SLOW_SYNC_HOLD_MS);
+  } finally {
+    await spool.close();
+    tmp.cleanup();
+  }
+});
+
+test('Spool.open refuses a bad slowSyncMs', async () => {
+  const tmp = tempDir();
+  try {
+    await assert.rejects(Spool.open({ dir: tmp.dir, maxBytes: null, log: captureLogger().log, slowSyncMs: -1 }), /slowSyncMs/);
+  } finally {
     tmp.cleanup();
   }
 });
