@@ -48,21 +48,11 @@ function durableTxnId(file: string, pageSize: number): bigint {
   }
 }
 
-/** Opens a spool and records, per SOP Instance UID, the write transaction its record was put in, and
- *  how many commits took each path (transactionSync: lone writer; transaction: group commit). */
-async function instrumented(dir: string) {
-  // No slow-disk fallback here (slowSyncMs): these tests count which path each commit takes, and a busy
-  // CI disk must not change that.
-  const spool = await Spool.open({ dir, maxBytes: null, log: captureLogger().log, slowSyncMs: 600_000 });
-  const { root, instances } = spool.dbs;
-  assert.equal((root as unknown as { overlappingSync?: boolean }).overlappingSync, true, 'the spool relies on overlappingSync (env.ts)');
-  const txnOf = new Map<string, bigint>();
+/** Counts the transactions `spool` starts on each path (transactionSync: lone writer; transaction:
+ *  group commit), from now on. */
+function countPaths(spool: Spool): { sync: number; group: number } {
+  const { root } = spool.dbs;
   const calls = { sync: 0, group: 0 };
-  const put = instances.put.bind(instances);
-  instances.put = ((id: number, record: { sopInstanceUid: string }) => {
-    txnOf.set(record.sopInstanceUid, BigInt(root.getWriteTxnId()));
-    return put(id, record as never);
-  }) as typeof instances.put;
   const sync = root.transactionSync.bind(root);
   root.transactionSync = ((fn: () => unknown) => {
     calls.sync++;
@@ -73,6 +63,24 @@ async function instrumented(dir: string) {
     calls.group++;
     return group(fn);
   }) as typeof root.transaction;
+  return calls;
+}
+
+/** Opens a spool and records, per SOP Instance UID, the write transaction its record was put in, and
+ *  how many commits took each path (countPaths). */
+async function instrumented(dir: string) {
+  // No slow-disk fallback here (slowSyncMs): these tests count which path each commit takes, and a busy
+  // CI disk must not change that.
+  const spool = await Spool.open({ dir, maxBytes: null, log: captureLogger().log, slowSyncMs: 600_000 });
+  const { root, instances } = spool.dbs;
+  assert.equal((root as unknown as { overlappingSync?: boolean }).overlappingSync, true, 'the spool relies on overlappingSync (env.ts)');
+  const txnOf = new Map<string, bigint>();
+  const put = instances.put.bind(instances);
+  instances.put = ((id: number, record: { sopInstanceUid: string }) => {
+    txnOf.set(record.sopInstanceUid, BigInt(root.getWriteTxnId()));
+    return put(id, record as never);
+  }) as typeof instances.put;
+  const calls = countPaths(spool);
   const pageSize = (root.getStats() as { pageSize: number }).pageSize;
   const durable = () => durableTxnId(path.join(dir, 'data.mdb'), pageSize);
   return { spool, txnOf, calls, durable };
@@ -152,18 +160,7 @@ test('a slow synchronous commit sends the next commits to the group commit (the 
   // slowSyncMs 0: every synchronous commit counts as slow.
   const cap = captureLogger();
   const spool = await Spool.open({ dir: tmp.dir, maxBytes: null, log: cap.log, slowSyncMs: 0 });
-  const calls = { sync: 0, group: 0 };
-  const { root } = spool.dbs;
-  const sync = root.transactionSync.bind(root);
-  root.transactionSync = ((fn: () => unknown) => {
-    calls.sync++;
-    return sync(fn);
-  }) as typeof root.transactionSync;
-  const group = root.transaction.bind(root);
-  root.transaction = ((fn: () => unknown) => {
-    calls.group++;
-    return group(fn);
-  }) as typeof root.transaction;
+  const calls = countPaths(spool);
   try {
     for (let i = 0; i < 5; i++) {
       const w = spool.beginInstance({ ...INFO, sopInstanceUid: `9.${i}` });
