@@ -57,6 +57,13 @@ function cpuSeconds(pid: number): number {
   return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / 100;
 }
 
+/** Clock ticks all CPUs of this VM spent stolen by the host (/proc/stat "cpu" line, 8th value): a run
+ *  with many of them ran on a busy host and says little about either receiver. */
+function hostStealTicks(): number {
+  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  return Number(cpu[8] ?? 0);
+}
+
 /** Children of `pid` (storescp --fork), from /proc. */
 function children(pid: number): number[] {
   const out: number[] = [];
@@ -168,10 +175,13 @@ async function main(): Promise<void> {
       // alternate which receiver goes first, so neither always gets the warm page cache
       const order = (r + parallel) % 2 ? [pacsgate, storescp] : [storescp, pacsgate];
       for (const f of order) {
+        const steal0 = hostStealTicks();
         const res = await f(files, warm, parallel);
+        const steal = hostStealTicks() - steal0;
         results.push(res);
         console.log(`run ${r + 1} ${res.receiver.padEnd(8)} ${parallel} assoc: ${res.seconds.toFixed(2)} s, `
-          + `${(files.length / res.seconds).toFixed(0)} inst/s, ${(bytes / 1e6 / res.seconds).toFixed(0)} MB/s, VmHWM ${(res.peakRss / MiB).toFixed(1)} MiB, CPU ${res.cpu.toFixed(2)} s`);
+          + `${(files.length / res.seconds).toFixed(0)} inst/s, ${(bytes / 1e6 / res.seconds).toFixed(0)} MB/s, VmHWM ${(res.peakRss / MiB).toFixed(1)} MiB, CPU ${res.cpu.toFixed(2)} s, `
+          + `host steal ${steal} ticks`);
       }
     }
   }
