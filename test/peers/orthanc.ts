@@ -39,6 +39,10 @@ function config(dir: string, aet: string, dicomPort: number, httpPort: number, o
     UnknownSopClassAccepted: true, AcceptedTransferSyntaxes: ['1.2.840.10008.1.*'],
     OverwriteInstances: overwrite, SaveJobs: false, Plugins: [], StableAge: 3600,
     DicomAlwaysAllowStore: true, HttpServerEnabled: true, DicomServerEnabled: true, HttpThreadsCount: 4,
+    // One request per connection. With keep-alive, Orthanc (CivetWeb) closes an idle connection after
+    // about a second, and fetch (undici) may send the next request on it just then: "other side
+    // closed" (UND_ERR_SOCKET), seen once in forward-orthanc on a slow host.
+    KeepAlive: false,
   };
 }
 
