@@ -24,6 +24,11 @@ export class RecentList {
 
 export function createBackend(gw: Gateway, recent: RecentList, log: Logger): WebBackend {
   const spool = gw.spool;
+  /** The spool's state of a delivery; 'sending' while the forwarder has it on the wire. */
+  const deliveryState = (name: string, id: number): string => {
+    const state = spool.entry(name, id)?.state ?? 'forwarded';
+    return state === 'queued' && gw.forwarder.isSending(name, id) ? 'sending' : state;
+  };
   return {
     status: (): GatewayStatus => gw.status(),
     ready: () => gw.ready(),
@@ -48,8 +53,8 @@ export function createBackend(gw: Gateway, recent: RecentList, log: Logger): Web
         bytes: r.bytes,
         callingAe: r.callingAe,
         status: 'stored',
-        // An entry that is gone from queue and ledger was delivered and its instance swept.
-        destinations: r.destinations.map((name) => ({ name, state: spool.entry(name, r.id)?.state ?? 'forwarded' })),
+        // An entry that is gone from queue and ledger was delivered and its instance deleted.
+        destinations: r.destinations.map((name) => ({ name, state: deliveryState(name, r.id) })),
       })),
     deadLetters: (): DeadLetter[] =>
       spool.listDead().filter((e) => e.discardedAt === undefined).map((e) => {

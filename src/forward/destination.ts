@@ -7,7 +7,7 @@ import { GatewayError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { AcceptedContext, ScuAssociation, ScuContext } from '../net/types.js';
 import type { OpenAssociationOptions } from '../net/scu.js';
-import type { QueueEntry, QueueItem, InstanceRecord } from '../spool/types.js';
+import type { Delivery, QueueEntry, QueueItem, InstanceRecord } from '../spool/index.js';
 import { statusHex } from '../services/status-codes.js';
 import { ChunkLease, ChunkPool } from '../spool/chunk-pool.js';
 import { DEFAULT_CHUNK_SIZE } from '../spool/index.js';
@@ -21,8 +21,7 @@ export type DestinationState = (typeof DESTINATION_STATES)[number];
 /** What a destination needs from the spool (Spool satisfies it). */
 export interface ForwardSpool {
   nextQueued(destination: string, now: number, limit: number): QueueItem[];
-  markSending(destination: string, id: number): Promise<QueueEntry | undefined>;
-  markForwarded(destination: string, id: number, info: { status: number; transferSyntax: string }): Promise<QueueEntry | undefined>;
+  markForwarded(destination: string, deliveries: readonly Delivery[]): Promise<Array<QueueEntry | undefined>>;
   markFailed(destination: string, id: number, info: { status?: number; error: string; permanent: boolean; retryAt?: number }): Promise<QueueEntry | undefined>;
   /** With a lease, chunks come in its pooled buffers (given back once the C-STORE completed). */
   readDataset(id: number, lease?: ChunkLease): AsyncIterable<Buffer>;
@@ -52,13 +51,15 @@ export interface DestinationDeps {
 }
 
 const BATCH = 256;
+/** Deliveries per queue transaction (Spool.markForwarded): a lane records them this many at a time. */
+export const BOOKKEEPING_BATCH = 4;
 /**
- * Delivered instances whose queue update (markForwarded) may still be uncommitted while the lane sends
- * the next one. Updates commit in the background so they do not hold up C-STOREs, but a kill -9 loses
- * the uncommitted ones and those instances are sent again after restart (identical bytes): a lane
- * re-sends at most this many plus the one on the wire.
+ * Delivered instances whose queue update may still be uncommitted while the lane sends the next one:
+ * the batch being filled, and the previous one committing in the background (Deliveries). Updates do
+ * not hold up C-STOREs, but a kill -9 loses the uncommitted ones and those instances are sent again
+ * after restart (identical bytes): a lane re-sends at most this many plus the one on the wire.
  */
-export const BOOKKEEPING_WINDOW = 8;
+export const BOOKKEEPING_WINDOW = 2 * BOOKKEEPING_BATCH;
 /**
  * Pooled spool chunks a lane reads one instance into: instances up to this many chunks (2 MiB with the
  * default 256 KiB chunk) are forwarded without allocating, so they leave no garbage for the GC; the
@@ -67,6 +68,41 @@ export const BOOKKEEPING_WINDOW = 8;
 export const LEASE_CHUNKS = 8;
 /** PS3.8 §9.3.2.2: presentation context IDs are odd 1–255, so at most 128 per association. */
 const MAX_CONTEXTS = 128;
+
+/**
+ * A lane's delivered instances on their way into the queue: BOOKKEEPING_BATCH per transaction, one
+ * transaction in flight, so at most BOOKKEEPING_WINDOW are uncommitted. A failed update is logged (the
+ * entry then stays 'queued' and is sent again: never lost).
+ */
+class Deliveries {
+  private batch: Delivery[] = [];
+  private committing: Promise<void> = Promise.resolve();
+
+  constructor(private readonly commit: (batch: Delivery[]) => Promise<unknown>, private readonly log: Logger) {}
+
+  async add(d: Delivery): Promise<void> {
+    this.batch.push(d);
+    if (this.batch.length >= BOOKKEEPING_BATCH) await this.flush();
+  }
+
+  /** Starts committing the batch once the previous one is committed. */
+  async flush(): Promise<void> {
+    await this.committing;
+    if (this.batch.length === 0) return;
+    const batch = this.batch;
+    this.batch = [];
+    this.committing = this.commit(batch).then(
+      () => undefined,
+      (err: unknown) => this.log.error({ err, instances: batch.length }, 'queue update failed'),
+    );
+  }
+
+  /** Every delivery committed (or its failure logged): the lane's next queue scan sees them. */
+  async settle(): Promise<void> {
+    await this.flush();
+    await this.committing;
+  }
+}
 
 /** Thrown for a problem with one instance (not with the connection). */
 class ItemError extends Error {
@@ -97,6 +133,8 @@ export class Destination {
   private stopped = false;
   private wakers = new Set<() => void>();
   private lanes: Promise<void>[] = [];
+  /** Instances on the wire now (their queue entries stay 'queued': docs/spool.md "Queue"). */
+  private readonly onTheWire = new Set<number>();
   /** What each open association was proposed, to know whether it can carry a new batch. */
   private readonly proposed = new WeakMap<ScuAssociation, ScuContext[]>();
   /** Associations whose transport has closed (peer release/abort, socket loss): never reused. */
@@ -119,6 +157,11 @@ export class Destination {
     this.wake();
     await Promise.all(this.lanes);
     this.state = 'disabled';
+  }
+
+  /** Is instance `id` being sent to this destination now? */
+  isSending(id: number): boolean {
+    return this.onTheWire.has(id);
   }
 
   /** New work may be queued: wake idle lanes (does not shorten a back-off). */
@@ -316,31 +359,19 @@ export class Destination {
       }
     }
     this.state = 'sending';
-    // Queue bookkeeping that need not hold up the next C-STORE (Spool.markSending/markForwarded).
-    const pending: Promise<unknown>[] = [];
+    const done = new Deliveries((batch) => this.deps.spool.markForwarded(this.cfg.name, batch), this.log);
     try {
       for (const it of items) {
         if (this.stopped) break;
-        // Two updates per instance (sending, forwarded); LMDB commits them in order, so the oldest
-        // settled means every earlier one is too.
-        while (pending.length > 2 * BOOKKEEPING_WINDOW) await this.settle(pending.splice(0, 2));
-        await this.sendOne(assoc, it, pending);
+        await this.sendOne(assoc, it, done);
       }
     } finally {
-      await this.settle(pending);
+      await done.settle();
     }
     return assoc;
   }
 
-  /** Waits for a batch's bookkeeping, so this lane's next queue scan sees it; a failure is logged (the
-   *  entry then stays 'sending' and recovery re-queues it: the instance is sent again, never lost). */
-  private async settle(pending: Promise<unknown>[]): Promise<void> {
-    for (const r of await Promise.allSettled(pending)) {
-      if (r.status === 'rejected') this.log.error({ err: r.reason }, 'queue update failed');
-    }
-  }
-
-  private async sendOne(assoc: ScuAssociation, it: QueueItem, pending: Promise<unknown>[]): Promise<void> {
+  private async sendOne(assoc: ScuAssociation, it: QueueItem, done: Deliveries): Promise<void> {
     const r = it.record;
     let ctx: AcceptedContext;
     try {
@@ -351,9 +382,16 @@ export class Destination {
     }
     const current = this.deps.spool.entry(this.cfg.name, r.id);
     if (!current || current.state !== 'queued') return; // replaced or removed meanwhile
-    // Bookkeeping commits in the background (LMDB applies writes in order); settled once per batch.
-    pending.push(this.deps.spool.markSending(this.cfg.name, r.id));
-    const entry: QueueEntry = { ...current, state: 'sending', attempts: current.attempts + 1 };
+    this.onTheWire.add(r.id);
+    try {
+      await this.storeOne(assoc, { record: r, entry: current }, ctx, done);
+    } finally {
+      this.onTheWire.delete(r.id);
+    }
+  }
+
+  private async storeOne(assoc: ScuAssociation, it: QueueItem, ctx: AcceptedContext, done: Deliveries): Promise<void> {
+    const r = it.record;
     let itemErr: unknown = null;
     const transcode = this.deps.transcode ?? transcodeStream;
     const lease = new ChunkLease(this.chunks, LEASE_CHUNKS);
@@ -370,14 +408,14 @@ export class Destination {
         throw err;
       }
     })();
-    const t0 = Date.now();
+    const startedAt = Date.now();
     let res: { status: number; errorComment?: string };
     try {
       res = await assoc.store({ abstractSyntax: ctx.abstractSyntax, transferSyntax: ctx.transferSyntax, sopClassUid: r.sopClassUid, sopInstanceUid: r.sopInstanceUid, dataset, timeoutMs: 120_000 });
     } catch (err) {
       lease.drop(); // the socket may still hold them
       if (itemErr) {
-        await this.itemFailed({ ...it, entry }, new ItemError(`transcoding failed: ${(itemErr as Error).message}`, true));
+        await this.itemFailed(it, new ItemError(`transcoding failed: ${(itemErr as Error).message}`, true));
         throw err; // the association is unusable after a broken dataset stream
       }
       await this.deps.spool.markFailed(this.cfg.name, r.id, { error: (err as Error).message, permanent: false, retryAt: Date.now() });
@@ -386,16 +424,16 @@ export class Destination {
     // store() resolved: every byte is with the kernel and the transcoder (if any) has finished.
     lease.giveBack();
     const outcome = classifyStoreStatus(res.status);
-    const fields = { id: r.id, sopInstanceUid: r.sopInstanceUid, status: statusHex(res.status), transferSyntax: ctx.transferSyntax, transcoded: ctx.transferSyntax !== r.transferSyntax, bytes: r.bytes, ms: Date.now() - t0 };
+    const fields = { id: r.id, sopInstanceUid: r.sopInstanceUid, status: statusHex(res.status), transferSyntax: ctx.transferSyntax, transcoded: ctx.transferSyntax !== r.transferSyntax, bytes: r.bytes, ms: Date.now() - startedAt };
     if (outcome === 'delivered') {
-      pending.push(this.deps.spool.markForwarded(this.cfg.name, r.id, { status: res.status, transferSyntax: ctx.transferSyntax }));
       this.forwarded++;
       this.lastSuccessAt = Date.now();
       this.log.info(fields, 'instance forwarded');
+      await done.add({ id: r.id, status: res.status, transferSyntax: ctx.transferSyntax, startedAt });
       return;
     }
     const error = `C-STORE status ${statusHex(res.status)}${res.errorComment ? `: ${res.errorComment}` : ''}`;
-    await this.itemFailed({ ...it, entry }, new ItemError(error, outcome === 'permanent', res.status));
+    await this.itemFailed(it, new ItemError(error, outcome === 'permanent', res.status));
     this.log.warn({ ...fields, error, outcome }, 'instance not forwarded');
   }
 

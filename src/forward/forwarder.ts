@@ -60,6 +60,11 @@ export class Forwarder {
     }
   }
 
+  /** Is instance `id` on the wire to destination `name` now? (Its queue entry still says 'queued'.) */
+  isSending(name: string, id: number): boolean {
+    return this.dests.get(name)?.isSending(id) ?? false;
+  }
+
   wake(names?: readonly string[]): void {
     for (const [name, d] of this.dests) if (!names || names.includes(name)) d.wake();
   }

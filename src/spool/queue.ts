@@ -23,41 +23,39 @@ export function nextQueued(dbs: SpoolDbs, destination: string, now: number, limi
   return out;
 }
 
-export function markSendingTxn(dbs: SpoolDbs, key: QueueKey, now: number): QueueEntry | undefined {
-  const entry = dbs.queue.get(key);
-  if (!entry) return undefined;
-  const next: QueueEntry = {
-    ...entry,
-    state: 'sending',
-    attempts: entry.attempts + 1,
-    firstAttemptAt: entry.firstAttemptAt ?? now,
-    lastAttemptAt: now,
-  };
-  dbs.queue.put(key, next);
-  return next;
+/** A C-STORE the destination confirmed (Success or Warning): what markForwardedTxn records. */
+export interface Delivery {
+  id: number;
+  status: number;
+  transferSyntax: string;
+  /** Epoch ms when the C-STORE began; default: `now` of the update. */
+  startedAt?: number;
 }
 
-export function markForwardedTxn(
-  dbs: SpoolDbs,
-  key: QueueKey,
-  info: { status: number; transferSyntax: string },
-  now: number,
-  retentionMs: number,
-): QueueEntry | undefined {
+/**
+ * queued → forwarded (moved to the ledger), counting the attempt that delivered it: no 'sending' state
+ * is written while an instance is on the wire (docs/spool.md "Queue"). Deletes the instance once every
+ * destination is done and no retention applies; no ledger entry is written for it then.
+ */
+export function markForwardedTxn(dbs: SpoolDbs, destination: string, d: Delivery, now: number, retentionMs: number): QueueEntry | undefined {
+  const key: QueueKey = [destination, d.id];
   const entry = dbs.queue.get(key);
   if (!entry) return undefined;
+  const startedAt = d.startedAt ?? now;
   const done: QueueEntry = {
     ...entry,
     state: 'forwarded',
-    lastStatus: info.status,
-    negotiatedTransferSyntax: info.transferSyntax,
-    lastAttemptAt: entry.lastAttemptAt ?? now,
+    attempts: entry.attempts + 1,
+    firstAttemptAt: entry.firstAttemptAt ?? startedAt,
+    lastAttemptAt: startedAt,
+    lastStatus: d.status,
+    negotiatedTransferSyntax: d.transferSyntax,
     forwardedAt: now,
   };
   delete done.lastError;
   dbs.queue.remove(key);
-  dbs.ledger.put(key, done);
-  finishIfDeliveredTxn(dbs, key[1], now, retentionMs);
+  // The ledger keeps a delivery while its instance lives: none is written for an instance deleted here.
+  if (finishIfDeliveredTxn(dbs, d.id, now, retentionMs) !== 'deleted') dbs.ledger.put(key, done);
   return done;
 }
 
@@ -72,10 +70,11 @@ export interface FailureInfo {
 export function markFailedTxn(dbs: SpoolDbs, key: QueueKey, info: FailureInfo, now: number): QueueEntry | undefined {
   const entry = dbs.queue.get(key);
   if (!entry) return undefined;
-  // A failure decided before any C-STORE (association rejected, no context accepted for the SOP Class)
-  // finds the entry still 'queued': markSending did not count that attempt, so it is counted here.
-  const counted = entry.state === 'queued' ? { attempts: entry.attempts + 1, lastAttemptAt: now } : { lastAttemptAt: entry.lastAttemptAt ?? now };
-  const base: QueueEntry = { ...entry, ...counted, lastError: info.error };
+  // Every failure is one attempt: a C-STORE that failed, or one that could not begin (association
+  // rejected, no context accepted for the SOP Class).
+  const base: QueueEntry = {
+    ...entry, attempts: entry.attempts + 1, firstAttemptAt: entry.firstAttemptAt ?? now, lastAttemptAt: now, lastError: info.error,
+  };
   if (info.status !== undefined) base.lastStatus = info.status;
   if (info.permanent) {
     const dead: QueueEntry = { ...base, state: 'dead' };
@@ -103,8 +102,7 @@ export function discardDeadTxn(dbs: SpoolDbs, key: QueueKey, now: number, retent
   if (!entry) return undefined;
   const gone: QueueEntry = { ...entry, discardedAt: now };
   dbs.deadLetter.remove(key);
-  dbs.ledger.put(key, gone);
-  finishIfDeliveredTxn(dbs, key[1], now, retentionMs);
+  if (finishIfDeliveredTxn(dbs, key[1], now, retentionMs) !== 'deleted') dbs.ledger.put(key, gone);
   return gone;
 }
 
@@ -156,7 +154,8 @@ export function activeDestinations(dbs: SpoolDbs): string[] {
   }
 }
 
-/** On open: deliveries that were 'sending' when the process died go back to 'queued'. */
+/** On open: entries left 'sending' go back to 'queued'. Only spools written before pacsgate stopped
+ *  recording 'sending' (docs/spool.md "Queue") have them: their process died mid-send. */
 export function requeueSendingTxn(dbs: SpoolDbs, now: number): number {
   const sending = [...dbs.queue.getRange({})].filter(({ value }) => value.state === 'sending');
   for (const { key, value } of sending) {

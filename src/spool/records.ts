@@ -73,13 +73,15 @@ export function purgeStepTxn(dbs: SpoolDbs): boolean {
 /**
  * Deletes an instance: record, chunks, SOP index, every delivery entry, retention marker, counters.
  * A large instance's chunks (more than PURGE_BATCH_CHUNKS) are left under a `purging` marker for
- * Spool.purge, unless `chunksNow`; the instance is gone for every reader either way.
+ * Spool.purge, unless `chunksNow`; the instance is gone for every reader either way. Takes the id, or
+ * the record when the caller has already read it (the forward path: one msgpack decode, not three).
  */
-export function deleteInstanceTxn(dbs: SpoolDbs, id: number, chunksNow = false): InstanceRecord | undefined {
-  const record = dbs.instances.get(id);
+export function deleteInstanceTxn(dbs: SpoolDbs, idOrRecord: number | InstanceRecord, chunksNow = false): InstanceRecord | undefined {
+  const record = typeof idOrRecord === 'number' ? dbs.instances.get(idOrRecord) : idOrRecord;
   if (!record) return undefined;
+  const { id } = record;
   if (chunksNow || record.chunks <= PURGE_BATCH_CHUNKS || !dbs.onPurgeQueued) {
-    removeChunksTxn(dbs, id);
+    removeCommittedChunksTxn(dbs, record);
   } else {
     dbs.partial.put(id, {
       startedAt: Date.now(), sopInstanceUid: record.sopInstanceUid, purging: true, chunkBytes: record.bytes / record.chunks,
@@ -96,6 +98,19 @@ export function deleteInstanceTxn(dbs: SpoolDbs, id: number, chunksNow = false):
   dbs.retained.remove(id);
   addCounters(dbs, -record.bytes, -1);
   return record;
+}
+
+/**
+ * The chunks of a committed instance are exactly [id, 0] … [id, chunks − 1] (commitInstanceTxn;
+ * verify() checks it): removed by key, without the cursor scan removeChunksTxn needs for a partial
+ * instance, whose chunk count no record states.
+ */
+function removeCommittedChunksTxn(dbs: SpoolDbs, record: InstanceRecord): void {
+  const chunkBytes = record.bytes / Math.max(1, record.chunks);
+  for (let seq = 0; seq < record.chunks; seq++) {
+    dbs.chunks.remove([record.id, seq]);
+    dbs.onChunkRemoved?.(chunkBytes);
+  }
 }
 
 /**
@@ -126,20 +141,22 @@ export function commitInstanceTxn(
 
 /** True when no destination of the instance still has a queued, in-flight or dead entry. */
 export function allDelivered(dbs: SpoolDbs, record: InstanceRecord): boolean {
-  return record.destinations.every(
-    (d) => dbs.queue.get([d, record.id]) === undefined && dbs.deadLetter.get([d, record.id]) === undefined,
-  );
+  return record.destinations.every((d) => !dbs.queue.doesExist([d, record.id]) && !dbs.deadLetter.doesExist([d, record.id]));
 }
 
 /**
  * Called after a delivery finished (forwarded or discarded): deletes the instance at once when
  * `retentionMs` is 0, else marks it for sweep(). Instances routed nowhere are kept (CONTRACT.md:
- * "kept in the spool until a destination exists").
+ * "kept in the spool until a destination exists"). Says which it did: a caller need not write a
+ * ledger entry for an instance it just deleted (deleteInstanceTxn would remove it again).
  */
-export function finishIfDeliveredTxn(dbs: SpoolDbs, id: number, now: number, retentionMs: number): boolean {
+export function finishIfDeliveredTxn(dbs: SpoolDbs, id: number, now: number, retentionMs: number): 'deleted' | 'retained' | 'kept' {
   const record = dbs.instances.get(id);
-  if (!record || record.destinations.length === 0 || !allDelivered(dbs, record)) return false;
-  if (retentionMs <= 0) deleteInstanceTxn(dbs, id);
-  else dbs.retained.put(id, now);
-  return true;
+  if (!record || record.destinations.length === 0 || !allDelivered(dbs, record)) return 'kept';
+  if (retentionMs > 0) {
+    dbs.retained.put(id, now);
+    return 'retained';
+  }
+  deleteInstanceTxn(dbs, record);
+  return 'deleted';
 }

@@ -265,23 +265,14 @@ export class Spool {
   }
 
   /**
-   * queued → sending (attempts + 1). Resolves once committed (visible), not synced: losing it to a power
-   * cut only leaves the entry 'queued', which is what recovery makes of 'sending' anyway.
-   * Undefined when the entry is gone (replaced).
+   * queued → forwarded (moved to the ledger) for each delivery, in one transaction; deletes each
+   * instance whose destinations are all done, at once or after the retention. Resolves once committed,
+   * not synced: losing it to a power cut means those instances are sent again — the same bytes, a
+   * duplicate the PACS treats as a re-send (issue #4 allows exactly that) — and forwarding does not
+   * wait for an fdatasync. One result per delivery; undefined where the entry is gone (replaced).
    */
-  markSending(destination: string, id: number, now = Date.now()): Promise<QueueEntry | undefined> {
-    return this.txn(() => q.markSendingTxn(this.dbs, [destination, id], now), false);
-  }
-
-  /**
-   * → forwarded (moves to the ledger); deletes the instance once every destination is done + retention.
-   * Resolves once committed, not synced: losing it to a power cut means the instance is sent again —
-   * the same bytes, a duplicate the PACS treats as a re-send (issue #4 allows exactly that) — and
-   * forwarding does not wait for one fdatasync per instance.
-   */
-  markForwarded(destination: string, id: number, info: { status: number; transferSyntax: string },
-    now = Date.now()): Promise<QueueEntry | undefined> {
-    return this.txn(() => q.markForwardedTxn(this.dbs, [destination, id], info, now, this.retentionMs), false);
+  markForwarded(destination: string, deliveries: readonly q.Delivery[], now = Date.now()): Promise<Array<QueueEntry | undefined>> {
+    return this.txn(() => deliveries.map((d) => q.markForwardedTxn(this.dbs, destination, d, now, this.retentionMs)), false);
   }
 
   /** → queued again at retryAt (default back-off), or → dead when permanent. */

@@ -104,6 +104,28 @@ test('delivers byte-identical when the syntax is accepted, in arrival order, and
   await spool.close();
 });
 
+test('an instance on the wire: isSending() is true and its queue entry stays queued; once delivered, neither', async () => {
+  const { spool } = await spoolWith(['pydicom/CT_small.dcm', 'pydicom/MR_small.dcm'], 3); // six: more than one bookkeeping batch
+  const seen: Array<{ sending: boolean; state?: string }> = [];
+  const ids: number[] = [];
+  const pacs = fakePacs({
+    respond: () => {
+      const id = spool.findBySopInstanceUid(pacs.received[pacs.received.length - 1].uid)!.id;
+      ids.push(id);
+      seen.push({ sending: d.isSending(id), state: spool.entry('pacs', id)?.state });
+      return 0;
+    },
+  });
+  const d = new Destination(cfg(), { spool, connect: pacs.connect, log, ...fast });
+  d.start();
+  await until(() => pacs.received.length === 6 && (spool.stats().queued.pacs ?? 0) === 0);
+  await d.stop();
+  assert.deepEqual(seen, Array(6).fill({ sending: true, state: 'queued' }));
+  assert.deepEqual(ids.map((id) => d.isSending(id)), Array(6).fill(false));
+  assert.equal(spool.stats().instances, 0, 'every delivery recorded (the last batch is not full)');
+  await spool.close();
+});
+
 test('big-endian input goes out as Explicit VR LE when the PACS takes only that', async () => {
   const { spool } = await spoolWith(['pydicom/MR_small_bigendian.dcm']);
   const pacs = fakePacs({ accept: (_a, ts) => ts === '1.2.840.10008.1.2.1' });

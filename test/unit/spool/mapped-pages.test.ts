@@ -41,8 +41,7 @@ test('reading and deleting a 256 MiB instance leaves at most a few MiB of it map
   assert.ok(peak - before < 48 * MiB, `reading mapped ${((peak - before) / MiB).toFixed(0)} MiB`);
 
   const beforeDelete = rssFile();
-  await spool.markSending('pacs', rec.id);
-  await spool.markForwarded('pacs', rec.id, { status: 0, transferSyntax: '1.2.840.10008.1.2.1' });
+  await spool.markForwarded('pacs', [{ id: rec.id, status: 0, transferSyntax: '1.2.840.10008.1.2.1' }]);
   assert.equal(spool.get(rec.id), undefined, 'delivered instance deleted');
   const after = rssFile();
   t.diagnostic(`delete: RssFile ${(beforeDelete / MiB).toFixed(0)} → ${(after / MiB).toFixed(0)} MiB`);
@@ -64,8 +63,7 @@ test('forwarding many small instances does not accumulate mapped pages either', 
   let peak = before;
   for (const id of ids) {
     for await (const c of spool.readDataset(id)) assert.equal(c.length > 0, true);
-    await spool.markSending('pacs', id);
-    await spool.markForwarded('pacs', id, { status: 0, transferSyntax: '1.2.840.10008.1.2.1' });
+    await spool.markForwarded('pacs', [{ id, status: 0, transferSyntax: '1.2.840.10008.1.2.1' }]);
     peak = Math.max(peak, rssFile());
   }
   t.diagnostic(`128 MiB in 256 instances read and deleted: RssFile ${(before / MiB).toFixed(0)} → peak ${(peak / MiB).toFixed(0)} MiB`);

@@ -31,42 +31,63 @@ test('nextQueued: due entries of one destination, in id order, limited', async (
   });
 });
 
-test('sending → failed (retry later) → sending → forwarded; instance deleted when all destinations are done', async () => {
+test('failed (retry later) → failed → forwarded, each attempt counted; instance deleted when all destinations are done', async () => {
   await withSpool(async (spool) => {
     const rec = await store(spool, '3.1', bytesFor(1, 5000), ['A', 'B']);
     const t = Date.now();
-    const s1 = await spool.markSending('A', rec.id, t);
-    assert.equal(s1?.state, 'sending');
-    assert.equal(s1?.attempts, 1);
-    assert.equal(s1?.firstAttemptAt, t);
-    assert.deepEqual(spool.nextQueued('A', t, 10), [], 'an entry being sent is not due');
     const f = await spool.markFailed('A', rec.id, { status: 0xa700, error: 'out of resources', permanent: false }, t);
     assert.equal(f?.state, 'queued');
+    assert.equal(f?.attempts, 1);
+    assert.equal(f?.firstAttemptAt, t);
     assert.equal(f?.nextAttemptAt, t + backoffMs(1));
     assert.equal(f?.lastStatus, 0xa700);
     assert.deepEqual(spool.nextQueued('A', t + backoffMs(1) - 1, 10), []);
     assert.equal(spool.nextQueued('A', t + backoffMs(1), 10).length, 1);
-    const f2 = await spool.markFailed('A', rec.id, { error: 'refused', permanent: false, retryAt: t + 5 }, t);
+    const f2 = await spool.markFailed('A', rec.id, { error: 'refused', permanent: false, retryAt: t + 5 }, t + 1);
     assert.equal(f2?.nextAttemptAt, t + 5);
-    assert.equal(f2?.attempts, 2, 'a failure decided before any C-STORE (entry still queued) counts as an attempt');
-    const s2 = await spool.markSending('A', rec.id, t + 10);
-    assert.equal(s2?.attempts, 3);
-    assert.equal(s2?.firstAttemptAt, t);
-    const done = await spool.markForwarded('A', rec.id, { status: 0, transferSyntax: '1.2.840.10008.1.2' }, t + 20);
+    assert.equal(f2?.attempts, 2);
+    assert.equal(f2?.firstAttemptAt, t);
+    assert.equal(f2?.lastAttemptAt, t + 1);
+    const [done] = await spool.markForwarded('A', [{ id: rec.id, status: 0, transferSyntax: '1.2.840.10008.1.2', startedAt: t + 10 }], t + 20);
     assert.equal(done?.state, 'forwarded');
+    assert.equal(done?.attempts, 3, 'the delivering attempt counts too');
+    assert.equal(done?.firstAttemptAt, t);
+    assert.equal(done?.lastAttemptAt, t + 10);
     assert.equal(done?.forwardedAt, t + 20);
     assert.equal(done?.lastError, undefined);
+    assert.deepEqual(spool.entry('A', rec.id), done, 'the ledger keeps it while B is pending');
     assert.equal(spool.entry('A', rec.id)?.negotiatedTransferSyntax, '1.2.840.10008.1.2');
     assert.ok(spool.get(rec.id), 'B still pending: instance kept');
     assert.deepEqual(spool.stats().queued, { B: 1 });
-    await spool.markSending('B', rec.id);
-    await spool.markForwarded('B', rec.id, { status: 0, transferSyntax: '1.2.840.10008.1.2.1' });
+    await spool.markForwarded('B', [{ id: rec.id, status: 0, transferSyntax: '1.2.840.10008.1.2.1' }]);
     assert.equal(spool.get(rec.id), undefined);
     assert.equal(spool.findBySopInstanceUid('3.1'), undefined);
     assert.equal(spool.entry('A', rec.id), undefined, 'ledger goes with the instance');
+    assert.equal(spool.dbs.ledger.getCount({}), 0, 'no ledger entry written for an instance deleted by its last delivery');
     assert.equal(spool.dbs.chunks.getCount({}), 0);
     assert.deepEqual(spool.stats(), { bytesUsed: 0, bytesMax: spool.stats().bytesMax, instances: 0, queued: {} });
-    assert.equal(await spool.markForwarded('B', rec.id, { status: 0, transferSyntax: 'x' }), undefined);
+    assert.deepEqual(await spool.markForwarded('B', [{ id: rec.id, status: 0, transferSyntax: 'x' }]), [undefined]);
+  });
+});
+
+test('markForwarded: several deliveries in one transaction; an entry that is gone gives undefined, the others are recorded', async () => {
+  await withSpool(async (spool) => {
+    const recs = [];
+    for (let i = 0; i < 4; i++) recs.push(await store(spool, `3.${i + 10}`, bytesFor(i, 300_000 + i), ['A']));
+    const ts = '1.2.840.10008.1.2.1';
+    const out = await spool.markForwarded('A', [
+      { id: recs[0].id, status: 0, transferSyntax: ts },
+      { id: 999_999, status: 0, transferSyntax: ts },
+      { id: recs[1].id, status: 0xb000, transferSyntax: ts },
+      { id: recs[2].id, status: 0, transferSyntax: ts },
+    ], 5000);
+    assert.deepEqual(out.map((e) => e?.id), [recs[0].id, undefined, recs[1].id, recs[2].id]);
+    assert.equal(out[2]?.lastStatus, 0xb000, 'a warning is recorded with the delivery');
+    assert.deepEqual(recs.map((r) => spool.get(r.id) !== undefined), [false, false, false, true]);
+    assert.deepEqual(spool.stats().queued, { A: 1 });
+    assert.equal(spool.stats().instances, 1);
+    assert.equal(spool.stats().bytesUsed, 300_003);
+    assert.deepEqual(spool.verify().problems, []);
   });
 });
 
@@ -74,10 +95,9 @@ test('dead letters: permanent failure, listDead, retryDead, discardDead', async 
   await withSpool(async (spool) => {
     const a = await store(spool, '4.1', bytesFor(1, 10), ['A']);
     const b = await store(spool, '4.2', bytesFor(2, 10), ['A', 'B']);
-    await spool.markSending('A', a.id);
     const dead = await spool.markFailed('A', a.id, { status: 0xa900, error: 'SOP class not supported', permanent: true });
     assert.equal(dead?.state, 'dead');
-    assert.equal(dead?.attempts, 1, 'counted once, by markSending');
+    assert.equal(dead?.attempts, 1);
     // Failed before any C-STORE (e.g. no context accepted): still one attempt, at that time.
     const early = await spool.markFailed('A', b.id, { error: 'x', permanent: true }, 4242);
     assert.equal(early?.attempts, 1);
@@ -104,8 +124,9 @@ test('dead letters: permanent failure, listDead, retryDead, discardDead', async 
 test('retention: delivered instances are kept until sweep() passes the retention', async () => {
   await withSpool(async (spool) => {
     const rec = await store(spool, '6.1', bytesFor(1, 1000), ['A']);
-    await spool.markForwarded('A', rec.id, { status: 0, transferSyntax: '1.2.840.10008.1.2.1' }, 1000);
+    await spool.markForwarded('A', [{ id: rec.id, status: 0, transferSyntax: '1.2.840.10008.1.2.1' }], 1000);
     assert.ok(spool.get(rec.id));
+    assert.equal(spool.dbs.retained.get(rec.id), 1000);
     assert.equal(spool.entry('A', rec.id)?.state, 'forwarded');
     assert.equal(await spool.sweep(1000 + 59_999), 0);
     assert.equal(await spool.sweep(1000 + 60_000), 1);
@@ -122,7 +143,7 @@ test('instances routed nowhere stay; enqueue() routes them later', async () => {
     assert.equal(e?.state, 'queued');
     assert.deepEqual(spool.get(rec.id)?.destinations, ['LATE']);
     assert.equal(await spool.enqueue('LATE', 999_999), undefined);
-    await spool.markForwarded('LATE', rec.id, { status: 0, transferSyntax: '1.2.840.10008.1.2.1' });
+    await spool.markForwarded('LATE', [{ id: rec.id, status: 0, transferSyntax: '1.2.840.10008.1.2.1' }]);
     assert.equal(spool.get(rec.id), undefined);
   });
 });

@@ -11,7 +11,6 @@ test('replace policy: a re-sent SOP Instance UID replaces the older instance and
   try {
     const old = await store(spool, '1.1', bytesFor(1, 700_000), ['A']);
     await store(spool, '1.2', bytesFor(2, 10), ['A']);
-    await spool.markSending('A', old.id);
     const fresh = await store(spool, '1.1', bytesFor(3, 1234), ['A', 'B']);
     assert.ok(fresh.id > old.id);
     assert.equal(spool.get(old.id), undefined);
@@ -23,7 +22,7 @@ test('replace policy: a re-sent SOP Instance UID replaces the older instance and
     assert.equal(spool.stats().instances, 2);
     assert.equal(spool.stats().bytesUsed, 1234 + 10);
     // The forwarder that was sending the old one finds its entry gone.
-    assert.equal(await spool.markForwarded('A', old.id, { status: 0, transferSyntax: 'x' }), undefined);
+    assert.deepEqual(await spool.markForwarded('A', [{ id: old.id, status: 0, transferSyntax: 'x' }]), [undefined]);
     await assert.rejects(readAll(spool, old.id), { code: 'GW_ERR_SPOOL_NOT_FOUND' });
     assert.deepEqual(spool.verify().problems, []);
   } finally {
@@ -84,13 +83,14 @@ test('reopen after close: data kept, ids continue, an uncommitted instance is re
   }
 });
 
-test('a delivery that was being sent when the process stopped is queued again on open', async () => {
+test('a \'sending\' entry (written by pacsgate before it stopped recording that state) is queued again on open', async () => {
   const t = tempDir();
   const { log } = captureLogger();
   try {
     let s = await Spool.open({ dir: t.dir, maxBytes: null, log });
     const a = await store(s, '3.1', bytesFor(1, 10), ['A']);
-    await s.markSending('A', a.id);
+    const queued = s.dbs.queue.get(['A', a.id])!;
+    await s.dbs.queue.put(['A', a.id], { ...queued, state: 'sending', attempts: 1 });
     await s.close();
     s = await Spool.open({ dir: t.dir, maxBytes: null, log });
     const due = s.nextQueued('A', Date.now(), 10);
@@ -117,7 +117,7 @@ test('bad options are refused with GW_ERR_ARGUMENT; a closed spool refuses work'
   assert.throws(() => w.write(Buffer.alloc(1)), { code: 'GW_ERR_SPOOL_STATE' });
   await assert.rejects(w.commit({}, []), { code: 'GW_ERR_SPOOL_STATE' });
   await w.abort();
-  await assert.rejects(s.markSending('A', 1), { code: 'GW_ERR_SPOOL_STATE' });
+  await assert.rejects(s.markForwarded('A', [{ id: 1, status: 0, transferSyntax: 'x' }]), { code: 'GW_ERR_SPOOL_STATE' });
   assert.equal(s.health().writable, false);
   t.cleanup();
 });
@@ -168,8 +168,8 @@ test('a large deleted instance has its chunks purged in bounded transactions; a 
     const big = await store(spool, '2.1', bytesFor(5, Math.round(3.5 * PURGE_BATCH_CHUNKS * 1024)), ['A']);
     const small = await store(spool, '2.2', bytesFor(6, 10 * 1024), ['A']);
     assert.equal(chunksOf(big.id), Math.ceil(3.5 * PURGE_BATCH_CHUNKS));
-    await spool.markForwarded('A', big.id, { status: 0, transferSyntax: big.transferSyntax });
-    await spool.markForwarded('A', small.id, { status: 0, transferSyntax: small.transferSyntax });
+    await spool.markForwarded('A', [{ id: big.id, status: 0, transferSyntax: big.transferSyntax }]);
+    await spool.markForwarded('A', [{ id: small.id, status: 0, transferSyntax: small.transferSyntax }]);
     assert.equal(spool.get(big.id), undefined, 'gone for readers at once');
     assert.equal(chunksOf(small.id), 0, 'a small instance loses its chunks in the deleting transaction');
     await spool.purge();
@@ -180,9 +180,9 @@ test('a large deleted instance has its chunks purged in bounded transactions; a 
 
     // Deletions that land while a purge is running are purged too.
     const pair = [await store(spool, '2.4', bytesFor(9, 100 * 1024), ['A']), await store(spool, '2.5', bytesFor(10, 100 * 1024), ['A'])];
-    await spool.markForwarded('A', pair[0].id, { status: 0, transferSyntax: pair[0].transferSyntax });
+    await spool.markForwarded('A', [{ id: pair[0].id, status: 0, transferSyntax: pair[0].transferSyntax }]);
     await new Promise((resolve) => setImmediate(resolve)); // the first purge has started
-    await spool.markForwarded('A', pair[1].id, { status: 0, transferSyntax: pair[1].transferSyntax });
+    await spool.markForwarded('A', [{ id: pair[1].id, status: 0, transferSyntax: pair[1].transferSyntax }]);
     await spool.purge();
     assert.deepEqual(pair.map((r) => chunksOf(r.id)), [0, 0]);
     assert.equal(spool.dbs.partial.getCount(), 0);
