@@ -440,7 +440,8 @@ export class Destination {
   private async itemFailed(it: QueueItem, err: ItemError): Promise<void> {
     this.lastError = err.message;
     this.failed++;
-    const retryAt = err.permanent ? undefined : Date.now() + backoffDelay(Math.max(1, it.entry.attempts), this.deps.backoff ?? DEFAULT_BACKOFF);
+    // This attempt is counted by markFailed: the back-off is that of attempt n + 1.
+    const retryAt = err.permanent ? undefined : Date.now() + backoffDelay(it.entry.attempts + 1, this.deps.backoff ?? DEFAULT_BACKOFF);
     await this.deps.spool.markFailed(this.cfg.name, it.record.id, { status: err.status, error: err.message, permanent: err.permanent, retryAt });
   }
 }

@@ -46,11 +46,9 @@ export const PURGE_BATCH_CHUNKS = 64;
 export function removeChunksTxn(dbs: SpoolDbs, id: number, limit?: number, bytesPerChunk?: number): number {
   // Keys are collected first: the cursor is not moved under our own removals.
   const keys = [...dbs.chunks.getKeys({ ...chunkRange(id), ...(limit === undefined ? {} : { limit }) })];
-  const chunkBytes = !dbs.onChunkRemoved ? 0
-    : bytesPerChunk ?? (dbs.instances.get(id)?.bytes ?? 0) / Math.max(1, keys.length);
   for (const key of keys) {
     dbs.chunks.remove(key);
-    dbs.onChunkRemoved?.(chunkBytes);
+    dbs.onChunkRemoved?.(bytesPerChunk);
   }
   return keys.length;
 }

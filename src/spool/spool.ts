@@ -1,14 +1,14 @@
 // Spool layer: the durable store behind every C-STORE Success. One LMDB environment holds instance
 // bytes in bounded chunks, the records, the SOP Instance UID index and the per-destination queue.
 // It must not import net/, services/ or forward/: callers hand it bytes and destination names.
-import { mkdirSync, realpathSync } from 'node:fs';
-import path from 'node:path';
-import { crc32cImplementation, dropMappedPages } from '../native/binding.js';
+import { mkdirSync } from 'node:fs';
+import { crc32cImplementation } from '../native/binding.js';
 import { GatewayError, ERROR_CODES, describe } from '../errors.js';
 import type { Logger } from '../log.js';
 import { ChunkPool, type ChunkLease } from './chunk-pool.js';
 import { commitSync, destRange, durable, observeCommitError, openDbs, SCHEMA_VERSION, type QueueKey, type SpoolDbs } from './env.js';
 import { lockSpoolDir } from './lock.js';
+import { MappedPages } from './mapped.js';
 import { decideMaxBytes, freeBytes } from './max-bytes.js';
 import * as q from './queue.js';
 import { deleteInstanceTxn, META, purgeStepTxn, readCounters } from './records.js';
@@ -30,9 +30,6 @@ export const LONE_SENDER_MS = 1000;
 export const SLOW_SYNC_HOLD_MS = 60_000;
 const DEFAULT_SLOW_SYNC_MS = 50;
 
-/** Mapped pages are dropped after every this many bytes read or removed, across instances. */
-const DROP_MAPPED_EVERY = 4 * 1024 * 1024;
-
 export class Spool {
   readonly dir: string;
   /** The LMDB handles. For tests and diagnostics only: writes must go through the methods below. */
@@ -49,10 +46,6 @@ export class Spool {
   private refusedAtUsed: number | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
   private readonly unlock: () => void;
-  /** Real path of the LMDB data file (as /proc/self/maps names it), resolved on first use. */
-  private dataFile: string | undefined;
-  /** Bytes read or removed since the mapped pages were last dropped. */
-  private mappedSinceDrop = 0;
   /** The running purge of deleted instances' chunks (records.ts PURGE_BATCH_CHUNKS), if any. */
   private purging: Promise<void> | undefined;
   /** A purge was asked for while one was running: run another after it. */
@@ -65,11 +58,11 @@ export class Spool {
   private syncHeldUntil = -Infinity;
   private readonly slowSyncMs: number;
 
-  private constructor(opts: SpoolOptions, dbs: SpoolDbs, bytesMax: number, nextId: number, unlock: () => void) {
+  private constructor(opts: SpoolOptions, dbs: SpoolDbs, bytesMax: number, nextId: number, unlock: () => void,
+    private readonly mapped: MappedPages) {
     this.dir = opts.dir;
     this.unlock = unlock;
     this.dbs = dbs;
-    dbs.onChunkRemoved = (bytes) => this.mappedBytes(bytes);
     dbs.onPurgeQueued = () => this.schedulePurge();
     this.log = opts.log;
     this.bytesMax = bytesMax;
@@ -135,6 +128,11 @@ export class Spool {
     }
     const max = decideMaxBytes(opts.maxBytes, dbs.meta.get(META.maxBytes) as number | undefined, opts.dir);
     const now = Date.now();
+    // Removing chunks maps their pages, a big partial's too: counted from recovery on. A chunk of
+    // unknown size (a partial's) counts as a full one.
+    const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
+    const mapped = new MappedPages(opts.dir, opts.log);
+    dbs.onChunkRemoved = (bytes) => mapped.add(bytes ?? chunkSize);
     const recovered = await durable(dbs, dbs.root.transaction(() => {
       dbs.meta.put(META.schemaVersion, SCHEMA_VERSION);
       if (max.source === 'free-space') dbs.meta.put(META.maxBytes, max.maxBytes);
@@ -149,7 +147,7 @@ export class Spool {
       const level = report.problems.length ? 'error' : 'info';
       opts.log[level]({ instances: report.instances, problems: report.problems.slice(0, 20) }, 'spool verified');
     }
-    return new Spool(opts, dbs, max.maxBytes, recoverNextId(dbs), unlock);
+    return new Spool(opts, dbs, max.maxBytes, recoverNextId(dbs), unlock, mapped);
   }
 
   /** Changes the size limit live (a config change); instances already stored are never removed for it. */
@@ -234,23 +232,9 @@ export class Spool {
       const n = value.length;
       const chunk = lease ? lease.take(n) : Buffer.allocUnsafeSlow(n);
       chunk.set(new Uint8Array(value.buffer, value.byteOffset, n));
-      this.mappedBytes(n);
+      this.mapped.add(n);
       yield chunk;
     }
-  }
-
-  /**
-   * Reading or removing values maps LMDB pages into this process: without dropping them, forwarding a
-   * 2 GiB instance leaves ~2 GiB of page cache counted in the daemon's RSS (VmHWM). The pages stay
-   * cached; only our mapping of them is dropped, every DROP_MAPPED_EVERY bytes (docs/spool.md "Memory").
-   */
-  private mappedBytes(n: number): void {
-    this.mappedSinceDrop += n;
-    if (this.mappedSinceDrop < DROP_MAPPED_EVERY) return;
-    this.mappedSinceDrop = 0;
-    this.dataFile ??= realpathSync(path.join(this.dir, 'data.mdb'));
-    const r = dropMappedPages(this.dataFile);
-    if (r < 0) this.log.debug({ errno: -r }, 'dropping mapped spool pages failed');
   }
 
   verify(): VerifyReport {
@@ -389,7 +373,7 @@ export class Spool {
     this.refusedAtUsed = undefined; // and there was room for it
     // Committing maps pages too: receiving 1000 × 512 KiB on 4 associations left 37 MiB of data.mdb
     // resident in the daemon (RssFile 45 → 86 MiB) until dropped like reads are.
-    this.mappedBytes(record.bytes);
+    this.mapped.add(record.bytes);
     this.log.debug({ id: record.id, bytes: record.bytes, chunks: record.chunks, replacedId: replaced?.id },
       'spool instance committed');
   }

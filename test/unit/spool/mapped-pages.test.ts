@@ -48,6 +48,44 @@ test('reading and deleting a 256 MiB instance leaves at most a few MiB of it map
   assert.ok(after - beforeDelete < 48 * MiB, `deleting mapped ${((after - beforeDelete) / MiB).toFixed(0)} MiB`);
 });
 
+test('aborting a 256 MiB instance near its end leaves at most a few MiB of it mapped', async (t) => {
+  const tmp = tempDir('pg-spool-mapped-');
+  const spool = await Spool.open({ dir: tmp.dir, maxBytes: 1024 * MiB, log: pino({ level: 'silent' }) });
+  t.after(async () => { await spool.close(); tmp.cleanup(); });
+  const w = spool.beginInstance({ sopClassUid: '1.2.840.10008.5.1.4.1.1.7', sopInstanceUid: '2.25.2', transferSyntax: '1.2.840.10008.1.2.1', callingAe: 'A', calledAe: 'B', peer: 'x', expectedBytes: SIZE });
+  const slice = Buffer.alloc(256 * 1024, 0x6b);
+  for (let off = 0; off < SIZE - 4 * slice.length; off += slice.length) {
+    const p = w.write(slice);
+    if (p) await p;
+  }
+  const before = rssFile();
+  await w.abort(); // e.g. the modality aborted the association: every chunk written so far is removed
+  const after = rssFile();
+  t.diagnostic(`abort: RssFile ${(before / MiB).toFixed(0)} → ${(after / MiB).toFixed(0)} MiB`);
+  assert.equal(spool.dbs.chunks.getCount({}), 0, 'no chunk left');
+  assert.ok(after - before < 48 * MiB, `aborting mapped ${((after - before) / MiB).toFixed(0)} MiB`);
+});
+
+test('recovery of a 256 MiB partial instance (the process stopped mid-transfer) leaves at most a few MiB mapped', async (t) => {
+  const tmp = tempDir('pg-spool-mapped-');
+  const opts = { dir: tmp.dir, maxBytes: 1024 * MiB, log: pino({ level: 'silent' }) };
+  let spool = await Spool.open(opts);
+  t.after(async () => { await spool.close(); tmp.cleanup(); });
+  const w = spool.beginInstance({ sopClassUid: '1.2.840.10008.5.1.4.1.1.7', sopInstanceUid: '2.25.3', transferSyntax: '1.2.840.10008.1.2.1', callingAe: 'A', calledAe: 'B', peer: 'x', expectedBytes: SIZE });
+  const slice = Buffer.alloc(256 * 1024, 0x7c);
+  for (let off = 0; off < SIZE - 4 * slice.length; off += slice.length) {
+    const p = w.write(slice);
+    if (p) await p;
+  }
+  await spool.close(); // the writer never ends: its chunks are left for the next open's recovery
+  const before = rssFile();
+  spool = await Spool.open(opts);
+  const after = rssFile();
+  t.diagnostic(`recovery: RssFile ${(before / MiB).toFixed(0)} → ${(after / MiB).toFixed(0)} MiB`);
+  assert.equal(spool.dbs.chunks.getCount({}), 0, 'partial removed');
+  assert.ok(after - before < 48 * MiB, `recovery mapped ${((after - before) / MiB).toFixed(0)} MiB`);
+});
+
 test('forwarding many small instances does not accumulate mapped pages either', async (t) => {
   const tmp = tempDir('pg-spool-mapped-');
   const spool = await Spool.open({ dir: tmp.dir, maxBytes: 1024 * MiB, log: pino({ level: 'silent' }) });
