@@ -1,8 +1,8 @@
 // net/dimse layer: splits outgoing DIMSE messages into P-DATA-TF PDUs no longer than the peer's
 // Maximum Length (PS3.8 Annex D.1, §9.3.5; PS3.7 Annex E.2 control header). Produces Buffer lists
 // (headers + views of the caller's buffers); writing them is the DUL's job.
-import { PDU_TYPE, PDV_COMMAND, PDV_HEADER_LENGTH, PDV_LAST } from '../pdu/constants.js';
-import { pduHeader, pdvHeader } from '../pdu/codec.js';
+import { PDV_COMMAND, PDV_HEADER_LENGTH, PDV_LAST } from '../pdu/constants.js';
+import { pDataHeaders } from '../pdu/codec.js';
 
 /** When the peer sets no limit (0), we still cut at this size. */
 export const UNLIMITED_PDU_CUT = 1024 * 1024;
@@ -14,7 +14,7 @@ export function maxPdvData(peerMaxPdu: number): number {
 }
 
 function pdu(contextId: number, control: number, slices: readonly Buffer[], length: number): Buffer[] {
-  return [pduHeader(PDU_TYPE.P_DATA_TF, length + PDV_HEADER_LENGTH), pdvHeader(length, contextId, control), ...slices];
+  return [pDataHeaders(length, contextId, control), ...slices];
 }
 
 /** The command set as one or more P-DATA-TF PDUs (one PDV each). */

@@ -27,6 +27,23 @@ export function pdvHeader(dataLength: number, contextId: number, control: number
   return h;
 }
 
+/**
+ * The headers of a P-DATA-TF PDU with a single PDV of `dataLength` bytes, as one 12-byte buffer: PDU
+ * header (type 04H, reserved, PDU length) then PDV item header (PS3.8 §9.3.5, §9.3.5.1). One small
+ * write per PDU instead of two, from Node's pooled allocator: the data set send path makes one per
+ * PDU (32 for a 512 KiB instance at DCMTK's default 16 KiB).
+ */
+export function pDataHeaders(dataLength: number, contextId: number, control: number): Buffer {
+  const h = Buffer.allocUnsafe(PDU_HEADER_LENGTH + PDV_HEADER_LENGTH);
+  h[0] = PDU_TYPE.P_DATA_TF;
+  h[1] = 0;
+  h.writeUInt32BE((dataLength + PDV_HEADER_LENGTH) >>> 0, 2);
+  h.writeUInt32BE((dataLength + 2) >>> 0, 6);
+  h[10] = contextId;
+  h[11] = control;
+  return h;
+}
+
 export function encodePdu(pdu: Pdu): Buffer {
   switch (pdu.type) {
     case PDU_TYPE.A_ASSOCIATE_RQ:

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FIXTURES, hex } from '../../../fixtures/pdu/fixtures.js';
-import { decodeControlPdu, encodePdu } from '../../../../src/net/pdu/codec.js';
+import { decodeControlPdu, encodePdu, pDataHeaders } from '../../../../src/net/pdu/codec.js';
 import { PduReader, type ReaderEvent } from '../../../../src/net/pdu/reader.js';
 import type { Pdu, Pdv } from '../../../../src/net/pdu/types.js';
 
@@ -58,6 +58,19 @@ for (const f of FIXTURES) {
     assert.deepEqual(readAll([...f.bytes].map((b) => Buffer.from([b]))), { pdus: [f.pdu], errors: [] });
   });
 }
+
+test('pDataHeaders: the 12 bytes before the data of a single-PDV P-DATA-TF, as encodePdu writes them', () => {
+  for (const [length, contextId, control] of [[0, 1, 0x02], [16372, 3, 0x00], [131_066, 255, 0x03], [1, 127, 0x01]]) {
+    const data = Buffer.alloc(length, 0xab);
+    const whole = encodePdu({ type: 0x04, pdvs: [{ contextId, control, data }] });
+    const h = pDataHeaders(length, contextId, control);
+    assert.equal(h.length, 12);
+    assert.deepEqual(h, whole.subarray(0, 12), `length ${length}`);
+  }
+  // From the pooled allocator: every byte is written, whatever the pool held before.
+  Buffer.allocUnsafe(64).fill(0xff);
+  assert.deepEqual(pDataHeaders(0, 1, 0), Buffer.from([4, 0, 0, 0, 0, 6, 0, 0, 0, 2, 1, 0]));
+});
 
 test('PDV slices are views of the input buffers, not copies', () => {
   const bytes = FIXTURES.find((f) => f.pdu.type === 0x04)!.bytes;
