@@ -137,7 +137,7 @@ export function commitInstanceTxn(
   return replaced ? { replaced } : {};
 }
 
-/** True when no destination of the instance still has a queued, in-flight or dead entry. */
+/** True when no destination of the instance still has a queued (maybe on the wire) or dead entry. */
 export function allDelivered(dbs: SpoolDbs, record: InstanceRecord): boolean {
   return record.destinations.every((d) => !dbs.queue.doesExist([d, record.id]) && !dbs.deadLetter.doesExist([d, record.id]));
 }
