@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import pino from 'pino';
-import { Spool } from '../../../src/spool/index.js';
+import { Spool, type SpoolWriter } from '../../../src/spool/index.js';
 import { dropMappedPages } from '../../../src/native/binding.js';
 import { tempDir } from './helpers.js';
 
@@ -17,17 +17,22 @@ function rssFile(): number {
   return Number(/RssFile:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]) * 1024;
 }
 
+/** Begins a SIZE instance and writes `bytes` of it in 256 KiB slices of `fill`; returns the open writer. */
+async function writeBig(spool: Spool, uid: string, fill: number, bytes: number): Promise<SpoolWriter> {
+  const w = spool.beginInstance({ sopClassUid: '1.2.840.10008.5.1.4.1.1.7', sopInstanceUid: uid, transferSyntax: '1.2.840.10008.1.2.1', callingAe: 'A', calledAe: 'B', peer: 'x', expectedBytes: SIZE });
+  const slice = Buffer.alloc(256 * 1024, fill);
+  for (let off = 0; off < bytes; off += slice.length) {
+    const p = w.write(slice);
+    if (p) await p;
+  }
+  return w;
+}
+
 test('reading and deleting a 256 MiB instance leaves at most a few MiB of it mapped', async (t) => {
   const tmp = tempDir('pg-spool-mapped-');
   const spool = await Spool.open({ dir: tmp.dir, maxBytes: 1024 * MiB, log: pino({ level: 'silent' }) });
   t.after(async () => { await spool.close(); tmp.cleanup(); });
-  const w = spool.beginInstance({ sopClassUid: '1.2.840.10008.5.1.4.1.1.7', sopInstanceUid: '2.25.1', transferSyntax: '1.2.840.10008.1.2.1', callingAe: 'A', calledAe: 'B', peer: 'x', expectedBytes: SIZE });
-  const slice = Buffer.alloc(256 * 1024, 0x5a);
-  for (let off = 0; off < SIZE; off += slice.length) {
-    const p = w.write(slice);
-    if (p) await p;
-  }
-  const rec = await w.commit({}, ['pacs']);
+  const rec = await (await writeBig(spool, '2.25.1', 0x5a, SIZE)).commit({}, ['pacs']);
 
   const before = rssFile();
   let peak = before;
@@ -52,12 +57,7 @@ test('aborting a 256 MiB instance near its end leaves at most a few MiB of it ma
   const tmp = tempDir('pg-spool-mapped-');
   const spool = await Spool.open({ dir: tmp.dir, maxBytes: 1024 * MiB, log: pino({ level: 'silent' }) });
   t.after(async () => { await spool.close(); tmp.cleanup(); });
-  const w = spool.beginInstance({ sopClassUid: '1.2.840.10008.5.1.4.1.1.7', sopInstanceUid: '2.25.2', transferSyntax: '1.2.840.10008.1.2.1', callingAe: 'A', calledAe: 'B', peer: 'x', expectedBytes: SIZE });
-  const slice = Buffer.alloc(256 * 1024, 0x6b);
-  for (let off = 0; off < SIZE - 4 * slice.length; off += slice.length) {
-    const p = w.write(slice);
-    if (p) await p;
-  }
+  const w = await writeBig(spool, '2.25.2', 0x6b, SIZE - MiB);
   const before = rssFile();
   await w.abort(); // e.g. the modality aborted the association: every chunk written so far is removed
   const after = rssFile();
@@ -71,12 +71,7 @@ test('recovery of a 256 MiB partial instance (the process stopped mid-transfer) 
   const opts = { dir: tmp.dir, maxBytes: 1024 * MiB, log: pino({ level: 'silent' }) };
   let spool = await Spool.open(opts);
   t.after(async () => { await spool.close(); tmp.cleanup(); });
-  const w = spool.beginInstance({ sopClassUid: '1.2.840.10008.5.1.4.1.1.7', sopInstanceUid: '2.25.3', transferSyntax: '1.2.840.10008.1.2.1', callingAe: 'A', calledAe: 'B', peer: 'x', expectedBytes: SIZE });
-  const slice = Buffer.alloc(256 * 1024, 0x7c);
-  for (let off = 0; off < SIZE - 4 * slice.length; off += slice.length) {
-    const p = w.write(slice);
-    if (p) await p;
-  }
+  await writeBig(spool, '2.25.3', 0x7c, SIZE - MiB);
   await spool.close(); // the writer never ends: its chunks are left for the next open's recovery
   const before = rssFile();
   spool = await Spool.open(opts);
