@@ -37,11 +37,11 @@ export interface SpoolDbs {
   retained: Database<number, number>;
   meta: Database<unknown, string>;
   /**
-   * Called after each chunk removal with its size, or undefined where it is not known (a partial
-   * instance's): LMDB maps the pages of every value it removes, so the spool counts them and drops its
-   * mapping as it goes (mapped.ts).
+   * Called for each chunk read (verify) or removed, with its size, or undefined where it is not known
+   * (a partial instance's): LMDB maps the pages of every value it reads or removes, so the spool counts
+   * them and drops its mapping as it goes (mapped.ts). readDataset counts its own reads.
    */
-  onChunkRemoved?: (bytes?: number) => void;
+  onChunkMapped?: (bytes?: number) => void;
   /** Called when a transaction left an instance's chunks for the purge (Spool.purge runs after it). */
   onPurgeQueued?: () => void;
 }

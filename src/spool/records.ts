@@ -48,7 +48,7 @@ export function removeChunksTxn(dbs: SpoolDbs, id: number, limit?: number, bytes
   const keys = [...dbs.chunks.getKeys({ ...chunkRange(id), ...(limit === undefined ? {} : { limit }) })];
   for (const key of keys) {
     dbs.chunks.remove(key);
-    dbs.onChunkRemoved?.(bytesPerChunk);
+    dbs.onChunkMapped?.(bytesPerChunk);
   }
   return keys.length;
 }
@@ -107,7 +107,7 @@ function removeCommittedChunksTxn(dbs: SpoolDbs, record: InstanceRecord): void {
   const chunkBytes = record.bytes / Math.max(1, record.chunks);
   for (let seq = 0; seq < record.chunks; seq++) {
     dbs.chunks.remove([record.id, seq]);
-    dbs.onChunkRemoved?.(chunkBytes);
+    dbs.onChunkMapped?.(chunkBytes);
   }
 }
 

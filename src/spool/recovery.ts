@@ -38,6 +38,7 @@ function verifyRecord(dbs: SpoolDbs, record: InstanceRecord, problems: VerifyRep
     }
     hash.update(value);
     bytes += value.length;
+    dbs.onChunkMapped?.(value.length);
     seq++;
   }
   if (seq !== record.chunks) problems.push({ id: record.id, problem: `${seq} chunks, record says ${record.chunks}` });

@@ -132,7 +132,7 @@ export class Spool {
     // unknown size (a partial's) counts as a full one.
     const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
     const mapped = new MappedPages(opts.dir, opts.log);
-    dbs.onChunkRemoved = (bytes) => mapped.add(bytes ?? chunkSize);
+    dbs.onChunkMapped = (bytes) => mapped.add(bytes ?? chunkSize);
     const recovered = await durable(dbs, dbs.root.transaction(() => {
       dbs.meta.put(META.schemaVersion, SCHEMA_VERSION);
       if (max.source === 'free-space') dbs.meta.put(META.maxBytes, max.maxBytes);

@@ -28,7 +28,7 @@ async function writeBig(spool: Spool, uid: string, fill: number, bytes: number):
   return w;
 }
 
-test('reading and deleting a 256 MiB instance leaves at most a few MiB of it mapped', async (t) => {
+test('reading, verifying and deleting a 256 MiB instance leaves at most a few MiB of it mapped', async (t) => {
   const tmp = tempDir('pg-spool-mapped-');
   const spool = await Spool.open({ dir: tmp.dir, maxBytes: 1024 * MiB, log: pino({ level: 'silent' }) });
   t.after(async () => { await spool.close(); tmp.cleanup(); });
@@ -44,6 +44,12 @@ test('reading and deleting a 256 MiB instance leaves at most a few MiB of it map
   assert.equal(bytes, SIZE);
   t.diagnostic(`read: RssFile ${(before / MiB).toFixed(0)} → peak ${(peak / MiB).toFixed(0)} MiB`);
   assert.ok(peak - before < 48 * MiB, `reading mapped ${((peak - before) / MiB).toFixed(0)} MiB`);
+
+  const beforeVerify = rssFile();
+  assert.deepEqual(spool.verify().problems, []);
+  const afterVerify = rssFile();
+  t.diagnostic(`verify: RssFile ${(beforeVerify / MiB).toFixed(0)} → ${(afterVerify / MiB).toFixed(0)} MiB`);
+  assert.ok(afterVerify - beforeVerify < 48 * MiB, `verify mapped ${((afterVerify - beforeVerify) / MiB).toFixed(0)} MiB`);
 
   const beforeDelete = rssFile();
   await spool.markForwarded('pacs', [{ id: rec.id, status: 0, transferSyntax: '1.2.840.10008.1.2.1' }]);
