@@ -2,7 +2,7 @@
 // the 2 GiB forward test, issue 4): lmdb-js maps every value it reads or removes, and those pages count
 // in RSS (RssFile) until unmapped. Measured in this test process: RssFile growth stays far below the
 // instance size. Without Spool.dropMapped the growth is about the instance size.
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import pino from 'pino';
@@ -15,6 +15,12 @@ const SIZE = 256 * MiB;
 
 function rssFile(): number {
   return Number(/RssFile:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]) * 1024;
+}
+
+/** Reports RssFile before → after (or peak) and asserts that it grew by less than `limit`. */
+function assertMappedBelow(t: TestContext, what: string, before: number, after: number, limit = 48 * MiB): void {
+  t.diagnostic(`${what}: RssFile ${(before / MiB).toFixed(0)} → ${(after / MiB).toFixed(0)} MiB`);
+  assert.ok(after - before < limit, `${what}: mapped ${((after - before) / MiB).toFixed(0)} MiB`);
 }
 
 /** Begins a SIZE instance and writes `bytes` of it in 256 KiB slices of `fill`; returns the open writer. */
@@ -42,21 +48,18 @@ test('reading, verifying and deleting a 256 MiB instance leaves at most a few Mi
     peak = Math.max(peak, rssFile());
   }
   assert.equal(bytes, SIZE);
-  t.diagnostic(`read: RssFile ${(before / MiB).toFixed(0)} → peak ${(peak / MiB).toFixed(0)} MiB`);
-  assert.ok(peak - before < 48 * MiB, `reading mapped ${((peak - before) / MiB).toFixed(0)} MiB`);
+  assertMappedBelow(t, 'read (peak)', before, peak);
 
   const beforeVerify = rssFile();
   assert.deepEqual(spool.verify().problems, []);
   const afterVerify = rssFile();
-  t.diagnostic(`verify: RssFile ${(beforeVerify / MiB).toFixed(0)} → ${(afterVerify / MiB).toFixed(0)} MiB`);
-  assert.ok(afterVerify - beforeVerify < 48 * MiB, `verify mapped ${((afterVerify - beforeVerify) / MiB).toFixed(0)} MiB`);
+  assertMappedBelow(t, 'verify', beforeVerify, afterVerify);
 
   const beforeDelete = rssFile();
   await spool.markForwarded('pacs', [{ id: rec.id, status: 0, transferSyntax: '1.2.840.10008.1.2.1' }]);
   assert.equal(spool.get(rec.id), undefined, 'delivered instance deleted');
   const after = rssFile();
-  t.diagnostic(`delete: RssFile ${(beforeDelete / MiB).toFixed(0)} → ${(after / MiB).toFixed(0)} MiB`);
-  assert.ok(after - beforeDelete < 48 * MiB, `deleting mapped ${((after - beforeDelete) / MiB).toFixed(0)} MiB`);
+  assertMappedBelow(t, 'delete', beforeDelete, after);
 });
 
 test('aborting a 256 MiB instance near its end leaves at most a few MiB of it mapped', async (t) => {
@@ -67,9 +70,8 @@ test('aborting a 256 MiB instance near its end leaves at most a few MiB of it ma
   const before = rssFile();
   await w.abort(); // e.g. the modality aborted the association: every chunk written so far is removed
   const after = rssFile();
-  t.diagnostic(`abort: RssFile ${(before / MiB).toFixed(0)} → ${(after / MiB).toFixed(0)} MiB`);
   assert.equal(spool.dbs.chunks.getCount({}), 0, 'no chunk left');
-  assert.ok(after - before < 48 * MiB, `aborting mapped ${((after - before) / MiB).toFixed(0)} MiB`);
+  assertMappedBelow(t, 'abort', before, after);
 });
 
 test('recovery of a 256 MiB partial instance (the process stopped mid-transfer) leaves at most a few MiB mapped', async (t) => {
@@ -82,9 +84,8 @@ test('recovery of a 256 MiB partial instance (the process stopped mid-transfer) 
   const before = rssFile();
   spool = await Spool.open(opts);
   const after = rssFile();
-  t.diagnostic(`recovery: RssFile ${(before / MiB).toFixed(0)} → ${(after / MiB).toFixed(0)} MiB`);
   assert.equal(spool.dbs.chunks.getCount({}), 0, 'partial removed');
-  assert.ok(after - before < 48 * MiB, `recovery mapped ${((after - before) / MiB).toFixed(0)} MiB`);
+  assertMappedBelow(t, 'recovery', before, after);
 });
 
 test('forwarding many small instances does not accumulate mapped pages either', async (t) => {
@@ -105,8 +106,7 @@ test('forwarding many small instances does not accumulate mapped pages either', 
     await spool.markForwarded('pacs', [{ id, status: 0, transferSyntax: '1.2.840.10008.1.2.1' }]);
     peak = Math.max(peak, rssFile());
   }
-  t.diagnostic(`128 MiB in 256 instances read and deleted: RssFile ${(before / MiB).toFixed(0)} → peak ${(peak / MiB).toFixed(0)} MiB`);
-  assert.ok(peak - before < 48 * MiB, `mapped ${((peak - before) / MiB).toFixed(0)} MiB`);
+  assertMappedBelow(t, '128 MiB in 256 instances read and deleted (peak)', before, peak);
 });
 
 test('receiving many instances on concurrent writers does not accumulate mapped pages', async (t) => {
@@ -125,8 +125,7 @@ test('receiving many instances on concurrent writers does not accumulate mapped 
     }));
     peak = Math.max(peak, rssFile());
   }
-  t.diagnostic(`256 MiB in 512 instances committed: RssFile ${(before / MiB).toFixed(0)} → peak ${(peak / MiB).toFixed(0)} MiB`);
-  assert.ok(peak - before < 24 * MiB, `mapped ${((peak - before) / MiB).toFixed(0)} MiB`);
+  assertMappedBelow(t, '256 MiB in 512 instances committed (peak)', before, peak, 24 * MiB);
 });
 
 test('dropMappedPages: checks its argument, 0 for a file not mapped', () => {
