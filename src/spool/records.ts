@@ -82,7 +82,7 @@ export function deleteInstanceTxn(dbs: SpoolDbs, idOrRecord: number | InstanceRe
     removeCommittedChunksTxn(dbs, record);
   } else {
     dbs.partial.put(id, {
-      startedAt: Date.now(), sopInstanceUid: record.sopInstanceUid, purging: true, chunkBytes: record.bytes / record.chunks,
+      startedAt: Date.now(), sopInstanceUid: record.sopInstanceUid, purging: true, chunkBytes: chunkBytesOf(record),
     });
     dbs.onPurgeQueued();
   }
@@ -98,13 +98,18 @@ export function deleteInstanceTxn(dbs: SpoolDbs, idOrRecord: number | InstanceRe
   return record;
 }
 
+/** Average bytes per chunk of a committed instance (what removing one maps, for Spool's accounting). */
+function chunkBytesOf(record: InstanceRecord): number {
+  return record.bytes / Math.max(1, record.chunks);
+}
+
 /**
  * The chunks of a committed instance are exactly [id, 0] … [id, chunks − 1] (commitInstanceTxn;
  * verify() checks it): removed by key, without the cursor scan removeChunksTxn needs for a partial
  * instance, whose chunk count no record states.
  */
 function removeCommittedChunksTxn(dbs: SpoolDbs, record: InstanceRecord): void {
-  const chunkBytes = record.bytes / Math.max(1, record.chunks);
+  const chunkBytes = chunkBytesOf(record);
   for (let seq = 0; seq < record.chunks; seq++) {
     dbs.chunks.remove([record.id, seq]);
     dbs.onChunkMapped?.(chunkBytes);
