@@ -45,8 +45,8 @@ export interface DestinationDeps {
   idleReleaseMs?: number;
   /** Poll interval when nothing is due (items waiting for their retry time). Default 1 s. */
   pollMs?: number;
-  /** Called with the size of every dataset chunk sent in a new buffer, i.e. not a pooled one (main:
-   *  the Reclaimer that bounds peak RSS). */
+  /** Called with the size of every dataset chunk sent in a new buffer (not a pooled one), or past an
+   *  instance's first LEASE_CHUNKS chunks (main: the Reclaimer that bounds peak RSS). */
   onBytesSent?(bytes: number): void;
 }
 
@@ -62,10 +62,13 @@ export const BOOKKEEPING_BATCH = 4;
 export const BOOKKEEPING_WINDOW = 2 * BOOKKEEPING_BATCH;
 /**
  * Pooled spool chunks a lane reads one instance into: instances up to this many chunks (2 MiB with the
- * default 256 KiB chunk) are forwarded without allocating, so they leave no garbage for the GC; the
- * chunks of larger ones beyond it are new buffers, counted for the Reclaimer.
+ * default 256 KiB chunk) are forwarded without allocating, so they leave no garbage for the GC. Larger
+ * ones sent as stored reuse these chunks once the socket has taken their bytes (ChunkLease.release);
+ * chunks beyond them that cannot reuse one (a transcoded send, a socket lagging 2 MiB) are new
+ * buffers, counted for the Reclaimer.
  */
 export const LEASE_CHUNKS = 8;
+const LEASE_BYTES = LEASE_CHUNKS * DEFAULT_CHUNK_SIZE;
 /** PS3.8 §9.3.2.2: presentation context IDs are odd 1–255, so at most 128 per association. */
 const MAX_CONTEXTS = 128;
 
@@ -395,13 +398,21 @@ export class Destination {
     let itemErr: unknown = null;
     const transcode = this.deps.transcode ?? transcodeStream;
     const lease = new ChunkLease(this.chunks, LEASE_CHUNKS);
-    const source = transcode(this.deps.spool.readDataset(r.id, lease), r.transferSyntax, ctx.transferSyntax);
+    const stored = this.deps.spool.readDataset(r.id, lease);
+    const source = transcode(stored, r.transferSyntax, ctx.transferSyntax);
+    // Sent as stored, the data set's bytes are the chunks' bytes in order, so what the socket has taken
+    // can be reused. A transcoder's output has other offsets, and it may hold chunks: no reuse then.
+    const asStored = r.transferSyntax === ctx.transferSyntax && !this.deps.transcode;
     const counted = this.deps.onBytesSent;
     const dataset = (async function* guard(): AsyncGenerator<Buffer> {
+      let pos = 0;
       try {
         for await (const chunk of source) {
           yield chunk;
-          if (counted && !lease.holds(chunk)) counted(chunk.length);
+          pos += chunk.length;
+          // Garbage worth an early GC: buffers the lease did not lend (new ones, a transcoder's), and
+          // past the lease's first round the per-PDU objects of a long send.
+          if (counted && (pos > LEASE_BYTES || !lease.holds(chunk))) counted(chunk.length);
         }
       } catch (err) {
         itemErr = err;
@@ -411,7 +422,7 @@ export class Destination {
     const startedAt = Date.now();
     let res: { status: number; errorComment?: string };
     try {
-      res = await assoc.store({ abstractSyntax: ctx.abstractSyntax, transferSyntax: ctx.transferSyntax, sopClassUid: r.sopClassUid, sopInstanceUid: r.sopInstanceUid, dataset, timeoutMs: 120_000 });
+      res = await assoc.store({ abstractSyntax: ctx.abstractSyntax, transferSyntax: ctx.transferSyntax, sopClassUid: r.sopClassUid, sopInstanceUid: r.sopInstanceUid, dataset, timeoutMs: 120_000, ...(asStored ? { onDatasetReleased: (n: number) => lease.release(n) } : {}) });
     } catch (err) {
       lease.drop(); // the socket may still hold them
       if (itemErr) {

@@ -46,18 +46,23 @@ export class DimseSender {
   /**
    * Streams a data set in groups of SEND_BATCH_BYTES, awaiting socket drain between groups: never more
    * than one group ahead of the socket (its PDUs are views of the source's buffers, not copies).
-   * Resolves once every byte is with the kernel, so the source's buffers are free again.
+   * Whenever the socket has nothing left to write after a group, `onReleased(n)` says that the first
+   * n bytes of the data set are with the kernel, so a source may reuse their buffers at once.
+   * Resolves once every byte is with the kernel, so all of the source's buffers are free again.
    */
-  async sendDataset(contextId: number, source: AsyncIterable<Buffer> | Iterable<Buffer>): Promise<void> {
+  async sendDataset(contextId: number, source: AsyncIterable<Buffer> | Iterable<Buffer>, onReleased?: (bytes: number) => void): Promise<void> {
     let group: Buffer[][] = [];
-    let bytes = 0;
+    let bytes = 0; // data set bytes in `group` (PDV values, headers not counted)
+    let sent = 0; // data set bytes in the groups written so far
     for await (const p of datasetPdus(contextId, source, this.peerMaxPdu)) {
       group.push(p);
-      for (const part of p) bytes += part.length;
+      for (let i = 1; i < p.length; i++) bytes += p[i].length; // p[0] is the PDU + PDV header
       if (bytes >= SEND_BATCH_BYTES) {
         await this.sendPdus(group);
+        sent += bytes;
         group = [];
         bytes = 0;
+        if (onReleased && this.dul.allWritten()) onReleased(sent);
       }
     }
     if (group.length > 0) await this.sendPdus(group);

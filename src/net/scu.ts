@@ -181,7 +181,7 @@ class ScuAssociationImpl implements ScuAssociation, DulUser {
     return c;
   }
 
-  private async request(contextId: number, cmd: CommandSet, dataset: ScuStoreRequest['dataset'] | undefined, timeoutMs: number | undefined): Promise<CommandSet> {
+  private async request(contextId: number, cmd: CommandSet, dataset: ScuStoreRequest['dataset'] | undefined, timeoutMs: number | undefined, onReleased?: (bytes: number) => void): Promise<CommandSet> {
     if (this.endError || !this.sender) throw this.endError ?? new GatewayError(ERROR_CODES.ASSOC_STATE, 'association not established');
     const response = new Promise<CommandSet>((resolve, reject) => (this.pending = { messageId: cmd.messageId ?? 0, resolve, reject }));
     response.catch(() => undefined);
@@ -198,7 +198,7 @@ class ScuAssociationImpl implements ScuAssociation, DulUser {
     try {
       const send = async (): Promise<CommandSet> => {
         await this.sender!.sendCommand(contextId, cmd);
-        if (dataset) await this.sender!.sendDataset(contextId, dataset);
+        if (dataset) await this.sender!.sendDataset(contextId, dataset, onReleased);
         return response;
       };
       return await (timeout ? Promise.race([send(), timeout]) : send());
@@ -225,7 +225,7 @@ class ScuAssociationImpl implements ScuAssociation, DulUser {
     return this.serial(async () => {
       const c = this.context(req.abstractSyntax, req.transferSyntax);
       const cmd = storeRq({ messageId: this.nextMessageId++, sopClassUid: req.sopClassUid, sopInstanceUid: req.sopInstanceUid, priority: req.priority, moveOriginatorAe: req.moveOriginatorAe, moveOriginatorMessageId: req.moveOriginatorMessageId });
-      const rsp = await this.request(c.id, cmd, req.dataset, req.timeoutMs);
+      const rsp = await this.request(c.id, cmd, req.dataset, req.timeoutMs, req.onDatasetReleased);
       if (rsp.commandField !== COMMAND_FIELD.C_STORE_RSP) throw new GatewayError(ERROR_CODES.DIMSE_COMMAND, `expected C-STORE-RSP, got 0x${rsp.commandField.toString(16)}`);
       const out: { status: number; errorComment?: string } = { status: rsp.status ?? 0xffff };
       if (rsp.errorComment) out.errorComment = rsp.errorComment;

@@ -83,6 +83,11 @@ export interface ScuStoreRequest {
   sopClassUid: string;
   sopInstanceUid: string;
   dataset: AsyncIterable<Buffer> | Iterable<Buffer>;
+  /**
+   * Called while the data set is sent with n: its first n bytes are with the kernel and none of the
+   * buffers that held them is referenced any more, so the source may reuse those buffers.
+   */
+  onDatasetReleased?: (bytes: number) => void;
   priority?: number;
   timeoutMs?: number;
   moveOriginatorAe?: string;

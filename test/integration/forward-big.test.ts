@@ -8,12 +8,14 @@
 // file-backed pages. The first test also bounds file-backed RSS well below the instance size.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startStorescp, storescuSend, type StoreScp } from '../peers/dcmtk.js';
 import { startDaemon, waitFor, type Daemon } from '../helpers/forward-daemon.js';
 import { writeMultiframe } from '../helpers/ct-study.js';
+import { datasetOffset } from '../helpers/net.js';
 
 const MiB = 1024 * 1024;
 const LIMIT = 96 * MiB;
@@ -22,6 +24,36 @@ const FRAMES = 4096; // × 512 KiB = 2 GiB of pixel data
 interface Figures { VmHWM: number; atStart: number; maxAnon: number; maxFile: number }
 let figures: Figures | null = null;
 const mb = (n: number): string => (n / MiB).toFixed(1);
+
+test('a 48 MiB instance is forwarded byte-identical while its pooled chunks are reused (ChunkLease.release)', { timeout: 120_000 }, async (t) => {
+  // 192 chunks through a lease of 8: all but the first 8 go out in reused buffers when the socket keeps
+  // up. storescp +B writes the data set as received; its digest must be the generated one.
+  const tmp = mkdtempSync(path.join(tmpdir(), 'pg-fwd-mid-'));
+  let scp: StoreScp | null = null;
+  let daemon: Daemon | null = null;
+  t.after(async () => {
+    await daemon?.kill('SIGTERM');
+    await scp?.stop();
+    rmSync(tmp, { recursive: true, force: true });
+    if (scp) rmSync(scp.dir, { recursive: true, force: true });
+  });
+  const mid = await writeMultiframe(path.join(tmp, 'mid.dcm'), 96);
+  scp = await startStorescp({ aeTitle: 'MIDSCP', args: ['+B'] });
+  daemon = await startDaemon({
+    spoolDir: path.join(tmp, 'spool'),
+    config: { destinations: [{ name: 'pacs', aeTitle: 'MIDSCP', host: '127.0.0.1', port: scp.port }] },
+  });
+  const d = daemon;
+  await storescuSend([mid.path], d.dicomPort, 'PACSGATE');
+  const line = await waitFor('instance forwarded', 60_000, () => d.logs.find((l) => l.msg === 'instance forwarded'), 100);
+  assert.equal(line.status, '0x0000');
+  const files = readdirSync(scp.dir).filter((f) => !f.startsWith('.'));
+  assert.equal(files.length, 1, `storescp wrote ${files.join(', ')}`);
+  const got = readFileSync(path.join(scp.dir, files[0]));
+  const ds = got.subarray(datasetOffset(got));
+  assert.equal(ds.length, mid.datasetBytes);
+  assert.equal(createHash('sha256').update(ds).digest('hex'), mid.sha256);
+});
 
 test('2 GiB multi-frame instance: storescu → pacsgate → storescp, streamed', { timeout: 600_000 }, async (t) => {
   const tmp = mkdtempSync(path.join(tmpdir(), 'pg-fwd-big-'));
@@ -44,23 +76,27 @@ test('2 GiB multi-frame instance: storescu → pacsgate → storescp, streamed',
   const atStart = d.memory();
   let maxAnon = 0;
   let maxFile = 0;
+  let phase: 'receive' | 'forward' = 'receive';
+  const anonBy = { receive: 0, forward: 0 };
   const sampler = setInterval(() => {
     try {
       const m = d.memory();
       maxAnon = Math.max(maxAnon, m.RssAnon);
       maxFile = Math.max(maxFile, m.RssFile);
+      anonBy[phase] = Math.max(anonBy[phase], m.RssAnon);
     } catch { /* exited */ }
   }, 100);
   try {
     const t0 = Date.now();
     await storescuSend([big.path], d.dicomPort, 'PACSGATE');
     const tRecv = Date.now() - t0;
+    phase = 'forward';
     const line = await waitFor('big instance forwarded', 300_000, () => d.logs.find((l) => l.msg === 'instance forwarded'), 200);
     const tAll = Date.now() - t0;
     const m = d.memory();
     figures = { VmHWM: m.VmHWM, atStart: atStart.VmHWM, maxAnon, maxFile };
     t.diagnostic(`${mb(big.bytes)} MiB file; received in ${(tRecv / 1000).toFixed(1)} s, forwarded ${(tAll / 1000).toFixed(1)} s after the send began`);
-    t.diagnostic(`daemon VmHWM ${mb(m.VmHWM)} MiB (at start ${mb(atStart.VmHWM)}); sampled max RssAnon ${mb(maxAnon)} MiB, RssFile ${mb(maxFile)} MiB`);
+    t.diagnostic(`daemon VmHWM ${mb(m.VmHWM)} MiB (at start ${mb(atStart.VmHWM)}); sampled max RssAnon ${mb(maxAnon)} MiB (receiving ${mb(anonBy.receive)}, forwarding ${mb(anonBy.forward)}), RssFile ${mb(maxFile)} MiB`);
     assert.equal(line.status, '0x0000');
     assert.equal(line.transcoded, false);
     assert.ok((line.bytes as number) > 2 * 1024 * MiB, `forwarded ${line.bytes} bytes`);

@@ -133,6 +133,13 @@ export class DulSocket implements DulPort {
     });
   }
   /**
+   * Whether every byte written so far is with the kernel: nothing is queued in the stream and no write
+   * request is pending in libuv (Node counts a write in writableLength until its request completes).
+   */
+  allWritten(): boolean {
+    return this.socket.writableLength === 0;
+  }
+  /**
    * Resolves once every byte written so far is with the kernel (or the socket is gone): the Buffers
    * given to sendPData are then no longer referenced. A zero-length write queues behind the others,
    * so its callback marks the moment (nothing reaches the wire).

@@ -113,6 +113,49 @@ test('a store whose SOP class differs from the context gets a failure status, no
   await a.release();
 });
 
+test('onDatasetReleased: the prefixes it reports are with the kernel (overwriting them at once corrupts nothing)', async () => {
+  // The forwarder reuses a data set's buffers as soon as this callback names their bytes (ChunkLease).
+  // Here every released piece is overwritten at once: a callback that ran ahead of the socket would
+  // change what the SCP hashes. A slow sink keeps the socket backed up so most groups wait for drain.
+  const CT = '1.2.840.10008.5.1.4.1.1.2';
+  const total = 6 * 1024 * 1024 + 12345;
+  const original = Buffer.alloc(total);
+  for (let i = 0; i + 4 <= total; i += 4) original.writeUInt32LE(i, i);
+  const PIECE = 100_000;
+  const live: Array<{ end: number; buf: Buffer }> = [];
+  let yielded = 0;
+  const reports: number[] = [];
+  const source = (function* copies(): Generator<Buffer> {
+    for (let i = 0; i < total; i += PIECE) {
+      const buf = Buffer.from(original.subarray(i, i + PIECE)); // a copy the "source" owns
+      yielded += buf.length;
+      live.push({ end: yielded, buf });
+      yield buf;
+    }
+  })();
+  const onDatasetReleased = (n: number): void => {
+    assert.ok(n <= yielded, `released ${n} > yielded ${yielded}`);
+    assert.ok(reports.length === 0 || n >= reports[reports.length - 1], 'released prefixes never shrink');
+    reports.push(n);
+    while (live.length > 0 && live[0].end <= n) live.shift()!.buf.fill(0xee);
+  };
+  handlers.opts.delayMs = 1;
+  try {
+    const a = await open({ contexts: [{ abstractSyntax: CT, transferSyntaxes: [TS.EXPLICIT_LE] }] });
+    const before = handlers.received.length;
+    const r = await a.store({ abstractSyntax: CT, transferSyntax: TS.EXPLICIT_LE, sopClassUid: CT, sopInstanceUid: '1.2.3.4', dataset: source, onDatasetReleased, timeoutMs: 60000 });
+    assert.equal(r.status, 0);
+    await a.release();
+    const got = handlers.received[before];
+    assert.equal(got.bytes, total);
+    assert.equal(got.sha256, sha256(original), 'what was released early was no longer needed');
+    assert.ok(reports.length >= 4, `released ${reports.length} times`);
+    assert.ok(reports[reports.length - 1] > total / 2, 'most of the data set was released during the send');
+  } finally {
+    handlers.opts.delayMs = 2;
+  }
+});
+
 test('pacsgate echo CLI: exit 0 and the status line', async () => {
   const r = await run(process.execPath, [path.join(ROOT, 'bin', 'pacsgate.js'), 'echo', '--calling', 'CLI', '--timeout', '5', `PACSGATE@127.0.0.1:${server.port}`]);
   assert.equal(r.code, 0, r.stderr);

@@ -34,6 +34,41 @@ test('ChunkLease: pooled buffers up to its limit, new ones after; giveBack refil
   assert.ok(![a.buffer, b.buffer].includes(third.buffer), 'dropped buffers never come back');
 });
 
+test('ChunkLease: once full, reuses the buffer used longest ago when its bytes are released, else allocates', () => {
+  const pool = new ChunkPool(1024, 8);
+  const lease = new ChunkLease(pool, 2);
+  const a = lease.take(1024); // bytes [0, 1024)
+  const b = lease.take(1024); // [1024, 2048)
+  const c = lease.take(1024); // [2048, 3072): nothing released yet, a new buffer
+  assert.ok(!lease.holds(c));
+  lease.release(1000); // a's bytes not all released
+  const d = lease.take(1024); // [3072, 4096)
+  assert.ok(!lease.holds(d) && d.buffer !== a.buffer);
+  lease.release(1024);
+  const e = lease.take(512); // [4096, 4608) in a's buffer
+  assert.equal(e.buffer, a.buffer);
+  assert.equal(e.length, 512);
+  const f = lease.take(1024); // b's bytes [1024, 2048) not released yet
+  assert.ok(f.buffer !== b.buffer && !lease.holds(f));
+  lease.release(500); // never goes back
+  lease.release(4608); // b's, c's, d's and e's bytes
+  const g = lease.take(1024); // b is the one used longest ago
+  assert.equal(g.buffer, b.buffer);
+  const h = lease.take(1024); // then a again (its use as e is released)
+  assert.equal(h.buffer, a.buffer);
+  assert.equal(lease.reused, 3);
+  assert.ok(!lease.holds(c) && !lease.holds(d) && !lease.holds(f));
+  lease.giveBack(); // only the two lent buffers go back
+  const next = new ChunkLease(pool, 8);
+  const back = [next.take(1024), next.take(1024), next.take(1024)].map((x) => x.buffer);
+  assert.ok(back.includes(a.buffer) && back.includes(b.buffer));
+  assert.ok(![c.buffer, d.buffer, f.buffer].some((x) => back.includes(x)));
+  // A fresh lease starts counting bytes at 0 again: nothing is released before it is said.
+  const fresh = new ChunkLease(new ChunkPool(1024, 8), 1);
+  const x = fresh.take(1024);
+  assert.notEqual(fresh.take(1024).buffer, x.buffer);
+});
+
 test('readDataset with a lease: same bytes as without; reusing the lease for the next instance does not alter what was read', async () => {
   const spool = await Spool.open({ dir: t0.dir, maxBytes: null, log: captureLogger().log });
   try {
