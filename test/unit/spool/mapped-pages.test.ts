@@ -5,6 +5,8 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { open } from 'lmdb';
 import pino from 'pino';
 import { Spool, type SpoolWriter } from '../../../src/spool/index.js';
 import { dropMappedPages } from '../../../src/native/binding.js';
@@ -131,4 +133,31 @@ test('receiving many instances on concurrent writers does not accumulate mapped 
 test('dropMappedPages: checks its argument, 0 for a file not mapped', () => {
   assert.throws(() => dropMappedPages('relative/data.mdb'), { code: 'GW_ERR_ARGUMENT' });
   assert.equal(dropMappedPages('/nonexistent/data.mdb'), 0);
+});
+
+test('dropMappedPages: drops every mapping of the file, also those lmdb-js adds as its map grows', async (t) => {
+  // lmdb-js maps a growing environment again in a larger chunk and keeps the earlier mappings, so a
+  // list of ranges remembered from an earlier /proc/self/maps scan would miss the new ones (tried in
+  // the seventh session: these tests then failed with 24–209 MiB left mapped).
+  const tmp = tempDir('pg-drop-grow-');
+  const env = open({ path: tmp.dir });
+  try {
+    const file = path.join(tmp.dir, 'data.mdb');
+    const db = env.openDB<Buffer, number>('v', { encoding: 'binary' });
+    const mappings = (): number => readFileSync('/proc/self/maps', 'utf8').split('\n').filter((l) => l.endsWith(` ${file}`)).length;
+    for (let round = 0; round < 4; round++) {
+      for (let i = 0; i < 64; i++) await db.put(round * 64 + i, Buffer.alloc(MiB, i));
+      let sum = 0;
+      for (let i = 0; i < (round + 1) * 64; i++) sum += (db.getBinary(i) as Buffer)[7];
+      assert.equal(sum, ((round + 1) * 63 * 64) / 2);
+      const before = rssFile();
+      assert.ok(dropMappedPages(file) > 0);
+      const after = rssFile();
+      t.diagnostic(`round ${round + 1}: ${mappings()} mappings of data.mdb; RssFile ${(before / MiB).toFixed(0)} → ${(after / MiB).toFixed(0)} MiB`);
+      assert.ok(after < before - 32 * MiB, `round ${round + 1}: RssFile ${(before / MiB).toFixed(0)} → ${(after / MiB).toFixed(0)} MiB`);
+    }
+  } finally {
+    await env.close();
+    tmp.cleanup();
+  }
 });
