@@ -43,7 +43,7 @@ export class ChunkLease {
   private oldest = 0;
   private taken = 0;
   private releasedBytes = 0;
-  /** Lent buffers taken again after their bytes were released (a metric for tests and benches). */
+  /** Lent buffers taken again after their bytes were released (tests read it). */
   reused = 0;
 
   constructor(private readonly pool: ChunkPool, private readonly max: number) {}

@@ -6,7 +6,7 @@
 // VmHWM 2.2 GiB), and the Reclaimer runs a young-generation GC every 2 MiB forwarded, so spent chunk
 // Buffers do not pile up (before: 165-180 MiB). Measured 89-90 MiB, of which ~45 MiB are node's own
 // file-backed pages. The first test also bounds file-backed RSS well below the instance size.
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -25,10 +25,12 @@ interface Figures { VmHWM: number; atStart: number; maxAnon: number; maxFile: nu
 let figures: Figures | null = null;
 const mb = (n: number): string => (n / MiB).toFixed(1);
 
-test('a 48 MiB instance is forwarded byte-identical while its pooled chunks are reused (ChunkLease.release)', { timeout: 120_000 }, async (t) => {
-  // 192 chunks through a lease of 8: all but the first 8 go out in reused buffers when the socket keeps
-  // up. storescp +B writes the data set as received; its digest must be the generated one.
-  const tmp = mkdtempSync(path.join(tmpdir(), 'pg-fwd-mid-'));
+/**
+ * storescu → pacsgate → storescp for one generated multi-frame instance: the file, a storescp started
+ * with `scpArgs`, a daemon forwarding to it; all stopped and removed after the test.
+ */
+async function forwardRig(t: TestContext, name: string, frames: number, scpArgs: string[], env?: Record<string, string>) {
+  const tmp = mkdtempSync(path.join(tmpdir(), `pg-fwd-${name}-`));
   let scp: StoreScp | null = null;
   let daemon: Daemon | null = null;
   t.after(async () => {
@@ -37,13 +39,21 @@ test('a 48 MiB instance is forwarded byte-identical while its pooled chunks are 
     rmSync(tmp, { recursive: true, force: true });
     if (scp) rmSync(scp.dir, { recursive: true, force: true });
   });
-  const mid = await writeMultiframe(path.join(tmp, 'mid.dcm'), 96);
-  scp = await startStorescp({ aeTitle: 'MIDSCP', args: ['+B'] });
+  const file = await writeMultiframe(path.join(tmp, `${name}.dcm`), frames);
+  const aeTitle = `${name.toUpperCase()}SCP`;
+  scp = await startStorescp({ aeTitle, args: scpArgs });
   daemon = await startDaemon({
     spoolDir: path.join(tmp, 'spool'),
-    config: { destinations: [{ name: 'pacs', aeTitle: 'MIDSCP', host: '127.0.0.1', port: scp.port }] },
+    ...(env ? { env } : {}),
+    config: { destinations: [{ name: 'pacs', aeTitle, host: '127.0.0.1', port: scp.port }] },
   });
-  const d = daemon;
+  return { file, scp, daemon };
+}
+
+test('a 48 MiB instance is forwarded byte-identical while its pooled chunks are reused (ChunkLease.release)', { timeout: 120_000 }, async (t) => {
+  // 192 chunks through a lease of 8: all but the first 8 go out in reused buffers when the socket keeps
+  // up. storescp +B writes the data set as received; its digest must be the generated one.
+  const { file: mid, scp, daemon: d } = await forwardRig(t, 'mid', 96, ['+B']);
   await storescuSend([mid.path], d.dicomPort, 'PACSGATE');
   const line = await waitFor('instance forwarded', 60_000, () => d.logs.find((l) => l.msg === 'instance forwarded'), 100);
   assert.equal(line.status, '0x0000');
@@ -56,23 +66,7 @@ test('a 48 MiB instance is forwarded byte-identical while its pooled chunks are 
 });
 
 test('2 GiB multi-frame instance: storescu → pacsgate → storescp, streamed', { timeout: 600_000 }, async (t) => {
-  const tmp = mkdtempSync(path.join(tmpdir(), 'pg-fwd-big-'));
-  let scp: StoreScp | null = null;
-  let daemon: Daemon | null = null;
-  t.after(async () => {
-    await daemon?.kill('SIGTERM');
-    await scp?.stop();
-    rmSync(tmp, { recursive: true, force: true });
-    if (scp) rmSync(scp.dir, { recursive: true, force: true });
-  });
-  const big = await writeMultiframe(path.join(tmp, 'big.dcm'), FRAMES);
-  scp = await startStorescp({ aeTitle: 'BIGSCP', args: ['--ignore'] });
-  daemon = await startDaemon({
-    spoolDir: path.join(tmp, 'spool'),
-    env: { PACSGATE_SPOOL_MAX_BYTES: String(4 * 1024 * MiB) },
-    config: { destinations: [{ name: 'pacs', aeTitle: 'BIGSCP', host: '127.0.0.1', port: scp.port }] },
-  });
-  const d = daemon;
+  const { file: big, daemon: d } = await forwardRig(t, 'big', FRAMES, ['--ignore'], { PACSGATE_SPOOL_MAX_BYTES: String(4 * 1024 * MiB) });
   const atStart = d.memory();
   let maxAnon = 0;
   let maxFile = 0;
