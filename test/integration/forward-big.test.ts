@@ -2,10 +2,12 @@
 // RSS (VmHWM, /proc/PID/status) at most 96 MiB: dataset bytes are streamed socket → spool → socket,
 // never held whole. The file is generated and deleted afterwards; storescp --ignore receives without
 // writing, and pacsgate's own forwarded log line (status 0x0000, bytes) is the delivery proof.
-// What keeps it there: LMDB's mapped pages are dropped every 4 MiB read (Spool.mappedBytes; before:
-// VmHWM 2.2 GiB), and the Reclaimer runs a young-generation GC every 2 MiB forwarded, so spent chunk
-// Buffers do not pile up (before: 165-180 MiB). Measured 89-90 MiB, of which ~45 MiB are node's own
-// file-backed pages. The first test also bounds file-backed RSS well below the instance size.
+// What keeps it there: LMDB's mapped pages are dropped every 4 MiB read (src/spool/mapped.ts; before:
+// VmHWM 2.2 GiB); the lane reuses its 8 pooled chunks once the socket has taken their bytes
+// (ChunkLease.release; before: 107 MiB once in CI, 88-89 MiB here with both vCPUs busy); and the
+// Reclaimer runs a young-generation GC every 2 MiB forwarded past those 8 chunks (before: 165-180 MiB).
+// Measured 81-83 MiB, of which ~45 MiB are node's own file-backed pages. The 2 GiB test also bounds
+// file-backed RSS well below the instance size; the 48 MiB one checks the reused chunks' bytes.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
