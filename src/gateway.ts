@@ -15,10 +15,14 @@ import { routeInstance } from './forward/routing.js';
 import { scpPolicy } from './policy.js';
 import { diffConfig } from './config/save.js';
 import { VERSION } from './version.js';
-import { Reclaimer } from './system/reclaim.js';
+import { Reclaimer, RECLAIM_RECEIVED_BYTES } from './system/reclaim.js';
 import type { StoreSink } from './net/types.js';
 
-/** The store sink with received bytes counted for the Reclaimer (peak RSS bound, src/system/reclaim.ts). */
+/**
+ * The store sink with received bytes counted for a Reclaimer (peak RSS bound, src/system/reclaim.ts):
+ * every RECLAIM_RECEIVED_BYTES for an association reading into its reused buffer
+ * (src/net/dul/read-buffer.ts, AssociationInfo.reusesReads), every RECLAIM_BYTES otherwise.
+ */
 function reclaiming(sink: StoreSink, reclaimer: Reclaimer): StoreSink {
   return {
     write: (chunk) => {
@@ -37,6 +41,9 @@ export class Gateway {
   private server: DicomServer | null = null;
   private stopped = false;
 
+  /** Received bytes of associations that read into their reused buffer (RECLAIM_RECEIVED_BYTES). */
+  private readonly receiveReclaimer = new Reclaimer(RECLAIM_RECEIVED_BYTES);
+
   private constructor(private config: Config, readonly spool: Spool, readonly forwarder: Forwarder, private readonly log: Logger, private readonly reclaimer: Reclaimer) {}
 
   /** Called after each durable store (the web page's "last 100" list). */
@@ -44,7 +51,7 @@ export class Gateway {
 
   static async start(cfg: Config, log: Logger): Promise<Gateway> {
     const spool = await Spool.open({ dir: cfg.spool.dir, maxBytes: cfg.spool.maxBytes, log: log.child({ layer: 'spool' }) });
-    // One reclaimer for both directions: bytes received and bytes forwarded (src/system/reclaim.ts).
+    // Bytes forwarded and bytes received as fresh Buffers share one reclaimer (src/system/reclaim.ts).
     const reclaimer = new Reclaimer();
     const forwarder = new Forwarder({ spool, connect: openAssociation, log, onBytesSent: (n) => reclaimer.add(n) });
     const gw = new Gateway(cfg, spool, forwarder, log, reclaimer);
@@ -83,7 +90,7 @@ export class Gateway {
       port: this.config.dicom.port,
       policy: () => scpPolicy(this.config),
       handlers: {
-        onStoreRequest: (req) => reclaiming(store(req), this.reclaimer),
+        onStoreRequest: (req) => reclaiming(store(req), req.assoc.reusesReads ? this.receiveReclaimer : this.reclaimer),
         onAssociationEvent: (ev) => {
           if (ev.type === 'accepted') this.associations.total++;
           if (ev.type === 'rejected') this.associations.rejected++;

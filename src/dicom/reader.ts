@@ -93,7 +93,9 @@ const hex = (tag: number): string =>
 
 /**
  * Push parser. `write()` may be called with chunks of any size (1 byte works); `end()` checks that
- * the stream stopped at an element boundary with every sequence closed.
+ * the stream stopped at an element boundary with every sequence closed. Nothing of a chunk is kept
+ * once write() returns, so callers may reuse their Buffers; slices handed to the handler are valid
+ * only during its call.
  * @throws DicomParseError codes GW_ERR_DICOM_TRUNCATED, _LENGTH, _ODD_LENGTH, _VR, _NESTING,
  *   _UNCLOSED, _PREAMBLE, _META, _DEFLATE.
  */
@@ -152,7 +154,7 @@ export class DatasetReader {
   write(chunk: Buffer): void {
     if (this.asyncError) throw this.asyncError;
     if (this.mode === Mode.Deflate) {
-      this.inflater!.write(chunk);
+      this.inflate(chunk);
       return;
     }
     this.parse(chunk);
@@ -183,7 +185,7 @@ export class DatasetReader {
         case Mode.Bulk:
         case Mode.Fragment: i = this.readBulk(chunk, i); break;
         case Mode.Deflate:
-          this.inflater!.write(i === 0 ? chunk : chunk.subarray(i));
+          this.inflate(i === 0 ? chunk : chunk.subarray(i));
           return;
         case Mode.Done:
           throw err(ERROR_CODES.DICOM_LENGTH, 'data after the end of the dataset', this.pos);
@@ -290,6 +292,12 @@ export class DatasetReader {
       this.startInflate();
       if (pending.length) this.inflater!.write(pending);
     }
+  }
+
+  /** zlib works on the thread pool and holds its input until then: it gets a copy, since the caller may
+   *  reuse `chunk` once write() returns (a socket read buffer, src/net/dul/read-buffer.ts). */
+  private inflate(chunk: Buffer): void {
+    this.inflater!.write(Buffer.from(chunk));
   }
 
   private startInflate(): void {

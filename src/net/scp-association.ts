@@ -66,6 +66,7 @@ export class ScpAssociation implements DulUser {
       },
       this,
     );
+    this.info.reusesReads = this.dul.reusesReads;
   }
 
   start(): void {

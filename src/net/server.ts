@@ -51,7 +51,8 @@ class Registry implements ScpRegistry {
 export async function startDicomServer(opts: DicomServerOptions): Promise<DicomServer> {
   const registry = new Registry();
   const resolvePolicy = typeof opts.policy === 'function' ? opts.policy : () => opts.policy as ScpPolicy;
-  const server = net.createServer({ noDelay: true, highWaterMark: SOCKET_HWM, pauseOnConnect: false });
+  // Paused: DulSocket puts the association's read buffer in place before the first read (dul/read-buffer.ts).
+  const server = net.createServer({ noDelay: true, highWaterMark: SOCKET_HWM, pauseOnConnect: true });
   // Bound raw connections too (STYLE "bound everything a peer controls"): room above the association
   // limit so over-limit callers still get a proper A-ASSOCIATE-RJ; ARTIM reaps silent ones.
   server.maxConnections = resolvePolicy().maxAssociations * 2 + 16;

@@ -28,6 +28,8 @@ export interface AssociationInfo {
   peerMaxPduLength: number;
   implementationClassUid?: string;
   implementationVersionName?: string;
+  /** Socket reads land in one reused buffer (src/net/dul/read-buffer.ts), not a new Buffer each. */
+  reusesReads?: boolean;
 }
 
 export interface StoreRequest {
@@ -44,8 +46,10 @@ export interface StoreRequest {
 }
 
 export interface StoreSink {
-  /** Dataset bytes as they arrive (PDV slices of socket buffers, never copied/accumulated by the net
-   *  layer). Returning a promise means "pause the socket until it resolves" (back-pressure). */
+  /** Dataset bytes as they arrive (PDV slices of the association's read buffer, never copied or
+   *  accumulated by the net layer). The slice is valid only during the call: the next socket read
+   *  overwrites it (src/net/dul/read-buffer.ts), so a sink copies what it keeps. Returning a promise
+   *  means "pause the socket until it resolves" (back-pressure). */
   write(chunk: Buffer): void | Promise<void>;
   /** Last fragment seen; resolves with the C-STORE-RSP status (and optional error comment). The
    *  response is sent only after it resolves. */

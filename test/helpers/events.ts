@@ -28,13 +28,24 @@ export function recorder(): { handler: DatasetHandler; events: string[] } {
   return { handler, events };
 }
 
-/** Parses `buf` fed in chunks of `size` bytes (0: whole). Returns events and the error, if any. */
-export async function parseChunked(buf: Buffer, size: number, opts?: ReaderOptions): Promise<{ events: string[]; error?: Error & { code?: string; offset?: number } }> {
+/**
+ * Parses `buf` fed in chunks of `size` bytes (0: whole). Returns events and the error, if any. With
+ * `reuse`, every chunk is written from one scratch Buffer that is overwritten (0xEE) right after each
+ * write(), as a socket read buffer is (src/net/dul/read-buffer.ts).
+ */
+export async function parseChunked(buf: Buffer, size: number, opts?: ReaderOptions, reuse = false): Promise<{ events: string[]; error?: Error & { code?: string; offset?: number } }> {
   const { handler, events } = recorder();
   const r = new DatasetReader(handler, opts);
+  const scratch = reuse ? Buffer.alloc(size || buf.length) : null;
+  const write = (chunk: Buffer): void => {
+    if (!scratch) return r.write(chunk);
+    chunk.copy(scratch);
+    r.write(scratch.subarray(0, chunk.length));
+    scratch.fill(0xee);
+  };
   try {
-    if (size === 0) r.write(buf);
-    else for (let i = 0; i < buf.length; i += size) r.write(buf.subarray(i, Math.min(buf.length, i + size)));
+    if (size === 0) write(buf);
+    else for (let i = 0; i < buf.length; i += size) write(buf.subarray(i, Math.min(buf.length, i + size)));
     await r.end();
     return { events };
   } catch (error) {

@@ -59,7 +59,9 @@ export class MessageAssembler {
     this.phase = { name: 'command', contextId: s.contextId };
     this.size += s.data.length;
     if (this.size > MAX_COMMAND_LENGTH) return this.error(`command set over ${MAX_COMMAND_LENGTH} bytes`);
-    this.parts.push(s.data);
+    // Copied: a slice is valid only until the next socket read (dul/read-buffer.ts), and a command
+    // may span several PDVs and PDUs. Command sets are small (MAX_COMMAND_LENGTH).
+    this.parts.push(Buffer.from(s.data));
     if (!isLast) return NONE;
     const bytes = Buffer.concat(this.parts, this.size);
     this.parts = [];

@@ -9,6 +9,7 @@ import { PduReader, type ReaderEvent } from '../pdu/reader.js';
 import type { AssociateAc, AssociateRj, AssociateRq, ControlPdu } from '../pdu/types.js';
 import type { DulPort, EventPayload, Indication } from './actions.js';
 import { ArtimTimer } from './artim.js';
+import { ACCEPTOR_READ_BYTES, installReadBuffer, REQUESTOR_READ_BYTES } from './read-buffer.js';
 import { StateMachine } from './fsm.js';
 import type { DulEvent } from './table.js';
 
@@ -17,7 +18,8 @@ export type PdvEvent = Extract<ReaderEvent, { type: 'pdv' }>;
 /** The service user above the DUL (the association object). */
 export interface DulUser {
   onIndication(ind: Indication): void;
-  /** A PDV slice while the association is in data transfer; a promise pauses the socket until it settles. */
+  /** A PDV slice while the association is in data transfer; a promise pauses the socket until it
+   *  settles. `ev.data` is valid only during the call (the read buffer is reused, read-buffer.ts). */
   onPdv(ev: PdvEvent): void | Promise<void>;
   /** The transport is gone and the DUL is back in Sta1. Called exactly once. */
   onClosed(): void;
@@ -32,6 +34,8 @@ export interface DulSocketOptions {
   /** Inactivity (no bytes either way) before the association is aborted; 0 = none. */
   idleMs: number;
   log: Logger;
+  /** Size of the reused read buffer (read-buffer.ts); 0 = Node's 'data' events. Default by role. */
+  readBufferBytes?: number;
 }
 
 /** flushed(): a write of nothing, whose callback runs after every earlier write. */
@@ -54,6 +58,8 @@ export class DulSocket implements DulPort {
   private readonly artim: ArtimTimer;
   private readonly log: Logger;
   private readonly idleMs: number;
+  /** Reads land in one reused buffer (read-buffer.ts) rather than a new Buffer each. */
+  readonly reusesReads: boolean;
   private delivering = false;
   private waiting = false;
   private closedFired = false;
@@ -67,14 +73,29 @@ export class DulSocket implements DulPort {
     this.artim = new ArtimTimer(opts.artimMs, () => this.event('Evt18'));
     this.fsm = new StateMachine(this);
     this.socket.setNoDelay(true);
-    this.socket.on('data', (chunk: Buffer) => {
-      this.reader.push(chunk);
+    const readBytes = opts.readBufferBytes ?? (opts.isRequestor ? REQUESTOR_READ_BYTES : ACCEPTOR_READ_BYTES);
+    const readBuffer = readBytes > 0 ? Buffer.allocUnsafeSlow(readBytes) : null;
+    this.reusesReads = readBuffer !== null && installReadBuffer(this.socket, readBuffer, (bytes) => {
+      this.reader.push(bytes);
       this.pump();
+      // The next read overwrites `bytes`. The reader holds some of it only when a consumer paused the
+      // socket mid-read (pause() stops reads before the next one, and resume() consumes the rest
+      // first); that rest is copied now, so no later read can reach it.
+      this.reader.detach(bytes);
     });
+    if (!this.reusesReads) {
+      this.socket.on('data', (chunk: Buffer) => {
+        this.reader.push(chunk);
+        this.pump();
+      });
+    }
     this.socket.on('error', (err) => this.log.debug({ err }, 'transport error'));
     this.socket.on('close', () => this.onTransportClosed());
     this.socket.on('timeout', () => this.onIdle());
     if (this.idleMs > 0) this.socket.setTimeout(this.idleMs);
+    // An accepted socket arrives paused (server.ts pauseOnConnect) so that the read buffer is in place
+    // before its first read; a connecting one starts reading on 'connect'.
+    this.socket.resume();
   }
 
   // ---- local primitives (service user → DUL) ----

@@ -1,5 +1,6 @@
 // net/pdu layer: the framing reader. Fed socket chunks, it yields whole control PDUs and, for
-// P-DATA-TF, PDV value slices that are subarrays of the input Buffers (never concatenated).
+// P-DATA-TF, PDV value slices that are subarrays of the input Buffers (never concatenated). A caller
+// that reuses its input Buffer calls detach() before overwriting it.
 // It holds no socket and no state machine: a protocol violation becomes an 'error' event.
 import { ABORT_REASON, PDU_HEADER_LENGTH, PDU_NAME, PDU_TYPE, PDV_HEADER_LENGTH, type AbortReason } from './constants.js';
 import { decodeControlPdu } from './codec.js';
@@ -50,6 +51,20 @@ export class PduReader {
 
   push(chunk: Buffer): void {
     if (this.phase !== 'dead' && chunk.length > 0) this.chunks.push(chunk);
+  }
+
+  /**
+   * Copies whatever the reader still holds of `borrowed`'s memory (the unconsumed rest of a read the
+   * caller is about to overwrite), so that the caller may reuse it. Events already returned are not
+   * covered: their `data` slices are valid until the next read only.
+   */
+  detach(borrowed: Buffer): void {
+    for (let i = 0; i < this.chunks.length; i++) {
+      const c = this.chunks[i];
+      if (c.buffer !== borrowed.buffer) continue;
+      this.chunks[i] = Buffer.from(i === 0 ? c.subarray(this.offset) : c);
+      if (i === 0) this.offset = 0;
+    }
   }
 
   /** True between PDUs: nothing partial is held (used to tell "stopped mid-PDU" apart). */

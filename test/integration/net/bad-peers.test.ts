@@ -2,10 +2,12 @@
 // the StoreSink sees abort(); a storescu running in parallel keeps succeeding.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { startDicomServer, type DicomServer } from '../../../src/net/server.js';
 import { storeRq, echoRq } from '../../../src/net/dimse/messages.js';
-import { encodeCommandSet } from '../../../src/dicom/command-set.js';
+import { decodeCommandSet, encodeCommandSet } from '../../../src/dicom/command-set.js';
+import { commandPdus } from '../../../src/net/dimse/fragment.js';
 import { associateRq, commandPdu, datasetPdu, ScriptedPeer } from '../../peers/scripted-peer.js';
 import { hashingHandlers, run, silentLog, testPolicy, TESTDATA, TS } from '../../helpers/net.js';
 
@@ -170,4 +172,39 @@ test('A-RELEASE-RQ in the middle of a data set: sink aborted, A-RELEASE-RP sent'
   p.close();
   await p.expectClosed(3000);
   assert.equal(handlers.aborted.length, abortedBefore + 1);
+});
+
+test('a peer that trickles: command in fragments, every PDU cut across reads → stored byte-exact (the read buffer is reused)', async () => {
+  const uid = '1.2.3.4.6';
+  const rq = storeRq({ messageId: 7, sopClassUid: CT, sopInstanceUid: uid });
+  const data = Buffer.alloc(40_000);
+  for (let i = 0; i < data.length; i++) data[i] = (i * 7) & 0xff;
+  const pdus = [
+    ...commandPdus(1, encodeCommandSet(rq), 40).map((p) => Buffer.concat(p)),
+    datasetPdu(1, data.subarray(0, 15_000), false),
+    datasetPdu(1, data.subarray(15_000, 30_000), false),
+    datasetPdu(1, data.subarray(30_000), true),
+  ];
+  assert.ok(pdus.length > 5, 'the command is in several fragments');
+  const p = await associated();
+  // Each PDU in two writes with a pause between: the server's reads end inside PDU and PDV headers,
+  // inside command fragments and inside data, so every read overwrites the one before.
+  for (const pdu of pdus) {
+    const cut = Math.min(pdu.length - 1, 3 + (pdu.length >> 1));
+    p.send(pdu.subarray(0, cut));
+    await p.wait(5);
+    p.send(pdu.subarray(cut));
+    await p.wait(5);
+  }
+  const rsp = await p.expect(0x04);
+  const cmd = decodeCommandSet(rsp.subarray(12));
+  assert.equal(cmd.commandField, 0x8001);
+  assert.equal(cmd.status, 0, `C-STORE-RSP status 0x${cmd.status?.toString(16)}`);
+  p.send(Buffer.from([0x05, 0, 0, 0, 0, 4, 0, 0, 0, 0]));
+  await p.expect(0x06);
+  p.close();
+  const got = handlers.received.find((r) => r.req.affectedSopInstanceUid === uid);
+  assert.ok(got, 'stored');
+  assert.equal(got.bytes, data.length);
+  assert.equal(got.sha256, createHash('sha256').update(data).digest('hex'));
 });

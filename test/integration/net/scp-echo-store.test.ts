@@ -61,6 +61,8 @@ test('storescu default: bytes equal the data set, first transfer syntax of our l
   await checkReceived(got, UNCOMPRESSED);
   assert.equal(got[0].req.assoc.callingAe, 'STORESCU');
   assert.equal(got[0].req.transferSyntax, TS.EXPLICIT_LE);
+  // The listener's sockets read into the association's reused buffer (src/net/dul/read-buffer.ts).
+  assert.equal(got[0].req.assoc.reusesReads, true);
 });
 
 test('storescu -xi --max-send-pdu 16384 (many small P-DATA-TF) delivers Implicit VR LE', async () => {

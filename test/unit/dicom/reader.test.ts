@@ -96,6 +96,22 @@ test('Deflated Explicit VR LE (made by dcmconv +td) parses to the same elements 
   assert.match(String(broken.error?.code), /GW_ERR_DICOM_(DEFLATE|TRUNCATED|VR|LENGTH|NESTING|UNCLOSED)/);
 });
 
+test('write() keeps nothing of its chunk: input overwritten after every write parses the same (plain and deflated)', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pg-reuse-'));
+  const src = path.join(TESTDATA, 'pydicom/CT_small.dcm');
+  const defl = path.join(dir, 'ct-deflated.dcm');
+  execFileSync('dcmconv', ['+td', src, defl]);
+  for (const file of [src, defl]) {
+    const want = await parseChunked(readFileSync(file), 0);
+    assert.equal(want.error, undefined, want.error?.message);
+    for (const size of [1, 7, 4096]) {
+      const got = await parseChunked(readFileSync(file), size, undefined, true);
+      assert.equal(got.error, undefined, `${path.basename(file)} in ${size}-byte pieces: ${got.error?.message}`);
+      assert.deepEqual(got.events, want.events, `${path.basename(file)} in ${size}-byte pieces`);
+    }
+  }
+});
+
 // ---- synthetic inputs: explicit VR LE bare datasets ----
 const le16 = (n: number): Buffer => { const b = Buffer.alloc(2); b.writeUInt16LE(n); return b; };
 const le32 = (n: number): Buffer => { const b = Buffer.alloc(4); b.writeUInt32LE(n >>> 0); return b; };

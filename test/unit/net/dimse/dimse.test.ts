@@ -70,6 +70,21 @@ test('command fragmentation across tiny PDUs reassembles', () => {
   assert.deepEqual(out.kind === 'command' && out.command, STORE);
 });
 
+test('command fragments are kept as copies: each slice is overwritten after push() (a reused read buffer)', () => {
+  const pdus = commandPdus(5, encodeCommandSet(STORE), 32);
+  const a = new MessageAssembler((id) => id === 5);
+  const read = Buffer.alloc(64);
+  let out;
+  for (const p of pdus) {
+    const b = Buffer.concat(p);
+    b.copy(read);
+    out = a.push({ contextId: read[10], control: read[11], data: read.subarray(12, b.length), end: true });
+    read.fill(0xee);
+  }
+  assert.equal(out?.kind, 'command', JSON.stringify(out));
+  assert.deepEqual(out.kind === 'command' && out.command, STORE);
+});
+
 test('assembler: command then data set slices; last flag ends the message', () => {
   const a = new MessageAssembler((id) => id === 1);
   const c = a.push({ contextId: 1, control: 3, data: encodeCommandSet(STORE), end: true });

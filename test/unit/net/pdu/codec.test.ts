@@ -82,6 +82,31 @@ test('PDV slices are views of the input buffers, not copies', () => {
   for (const s of slices) assert.equal(s.buffer, bytes.buffer);
 });
 
+test('detach(): what the reader still holds of a reused input buffer is copied, the rest untouched', () => {
+  const bytes = FIXTURES.find((f) => f.pdu.type === 0x04)!.bytes;
+  const want: string[] = [];
+  const all = new PduReader({ maxPduLength: 16384 });
+  all.push(bytes);
+  for (let ev = all.next(); ev; ev = all.next()) if (ev.type === 'pdv') want.push(ev.data.toString('hex'));
+  // Stop after the first PDV (a consumer that paused the socket), detach, overwrite the input.
+  const read = Buffer.from(bytes);
+  const owned = Buffer.from('ffff', 'hex');
+  const r = new PduReader({ maxPduLength: 16384 });
+  r.push(read);
+  const got: string[] = [];
+  for (let ev = r.next(); ev; ev = r.next()) {
+    if (ev.type !== 'pdv') continue;
+    got.push(ev.data.toString('hex'));
+    break;
+  }
+  r.detach(owned); // not what it holds: changes nothing
+  r.detach(read);
+  read.fill(0xee);
+  for (let ev = r.next(); ev; ev = r.next()) if (ev.type === 'pdv') got.push(ev.data.toString('hex'));
+  assert.deepEqual(got, want);
+  assert.equal(r.atBoundary, true);
+});
+
 test('P-DATA-TF over the advertised maximum + tolerance is a protocol error (reason 6)', () => {
   const { errors } = readAll([hex('04 00 00 02 00 01')], 65536); // 131073 > 65536 + 65536
   assert.equal(errors.length, 1);
