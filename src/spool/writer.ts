@@ -6,7 +6,7 @@ import type { Logger } from '../log.js';
 import type { ChunkPool } from './chunk-pool.js';
 import { createDigest, type Digest } from './digest.js';
 import { durable, type SpoolDbs } from './env.js';
-import { commitInstanceTxn, deleteInstanceTxn, removeChunksTxn } from './records.js';
+import { commitInstanceTxn, deleteInstanceTxn, PURGE_BATCH_CHUNKS, removeChunksTxn } from './records.js';
 import type { InstanceAttrs, InstanceInfo, InstanceRecord } from './types.js';
 
 /** What a writer needs from its Spool (implemented there; keeps this module free of Spool itself). */
@@ -162,9 +162,21 @@ export class ChunkedWriter implements SpoolWriter {
     try {
       await durable(dbs, dbs.root.transaction(() => {
         // A commit whose flush failed may have left its record: take the whole instance out then.
-        if (dbs.instances.get(this.id)) deleteInstanceTxn(dbs, this.id, true);
-        else removeChunksTxn(dbs, this.id);
-        dbs.partial.remove(this.id);
+        if (dbs.instances.get(this.id)) {
+          deleteInstanceTxn(dbs, this.id, true);
+          dbs.partial.remove(this.id);
+        } else if (this.seq > PURGE_BATCH_CHUNKS && dbs.onPurgeQueued) {
+          // A large partial (an abort late in a multi-GB transfer) is purged in bounded transactions,
+          // like a deleted instance, so that this one does not hold the write lock and LMDB's free
+          // list for thousands of chunks (records.ts PURGE_BATCH_CHUNKS).
+          const marker = dbs.partial.get(this.id);
+          dbs.partial.put(this.id, { startedAt: marker?.startedAt ?? Date.now(), sopInstanceUid: this.info.sopInstanceUid,
+            purging: true, chunkBytes: this.host.pool.chunkSize });
+          dbs.onPurgeQueued();
+        } else {
+          removeChunksTxn(dbs, this.id);
+          dbs.partial.remove(this.id);
+        }
       }));
     } catch (err) {
       throw this.host.ioError(err);

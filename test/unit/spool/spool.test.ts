@@ -207,3 +207,46 @@ test('a large deleted instance has its chunks purged in bounded transactions; a 
     t.cleanup();
   }
 });
+
+test('an abort after more than PURGE_BATCH_CHUNKS chunks leaves them to the purge; cut short, recovery finishes it', async () => {
+  const t = tempDir();
+  const opts = { dir: t.dir, maxBytes: null, log: captureLogger().log, chunkSize: 1024 };
+  let spool = await Spool.open(opts);
+  try {
+    const chunksOf = (id: number): number => spool.dbs.chunks.getCount({ start: [id, 0], end: [id + 1, 0] });
+    const writeSome = async (uid: string, chunks: number) => {
+      const w = spool.beginInstance({ ...INFO, sopInstanceUid: uid });
+      for (let i = 0; i < chunks; i++) await w.write(bytesFor(i, 1024));
+      return w;
+    };
+    // More than the writer's ~1 MiB of deferred chunks (1024 of 1 KiB here), so that chunks are put.
+    // With the purge hook cut (as kill -9 right after the abort would), the abort removes no chunk:
+    // it turns the marker into a purging one.
+    const LARGE = 1024 + 3 * PURGE_BATCH_CHUNKS;
+    const big = await writeSome('3.2', LARGE);
+    spool.dbs.onPurgeQueued = () => {};
+    await big.abort();
+    const left = chunksOf(big.id);
+    assert.ok(left > 2 * PURGE_BATCH_CHUNKS, `the abort left them to the purge (${left} chunks)`);
+    assert.equal(spool.dbs.partial.get(big.id)?.purging, true);
+    assert.equal(spool.findBySopInstanceUid('3.2'), undefined);
+    assert.deepEqual(spool.stats().bytesUsed, 0);
+    await spool.close();
+    const cap = captureLogger();
+    spool = await Spool.open({ ...opts, log: cap.log });
+    assert.equal(cap.lines.find((l) => l.msg === 'spool open')?.partialsRemoved, 1);
+    assert.equal(chunksOf(big.id), 0);
+    assert.equal(spool.dbs.partial.getCount(), 0);
+
+    // Large, on a freshly opened spool (hook in place): the purge removes them after the abort.
+    const big2 = await writeSome('3.3', LARGE);
+    await big2.abort();
+    await spool.purge();
+    assert.equal(chunksOf(big2.id), 0);
+    assert.equal(spool.dbs.partial.getCount(), 0);
+    assert.deepEqual(spool.verify().problems, []);
+  } finally {
+    await spool.close();
+    t.cleanup();
+  }
+});
