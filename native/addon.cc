@@ -20,6 +20,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("crc32c", Napi::Function::New(env, Crc32cJs, "crc32c"));
   exports.Set("crc32cImplementation", Napi::Function::New(env, Crc32cInfoJs, "crc32cImplementation"));
   exports.Set("mallocTrim", Napi::Function::New(env, MallocTrimJs, "mallocTrim"));
+  exports.Set("mallocTune", Napi::Function::New(env, MallocTuneJs, "mallocTune"));
   return exports;
 }
 

@@ -15,7 +15,7 @@ import { routeInstance } from './forward/routing.js';
 import { scpPolicy } from './policy.js';
 import { diffConfig } from './config/save.js';
 import { VERSION } from './version.js';
-import { Reclaimer, RECLAIM_RECEIVED_BYTES } from './system/reclaim.js';
+import { Reclaimer, RECLAIM_RECEIVED_BYTES, tuneMalloc } from './system/reclaim.js';
 import type { StoreSink } from './net/types.js';
 
 /**
@@ -50,6 +50,8 @@ export class Gateway {
   onStored: ((record: InstanceRecord) => void) | null = null;
 
   static async start(cfg: Config, log: Logger): Promise<Gateway> {
+    // Before LMDB's first commits: fixed heap thresholds (src/system/reclaim.ts MALLOC_TRIM_THRESHOLD).
+    log.debug({ applied: tuneMalloc() }, 'malloc thresholds');
     const spool = await Spool.open({ dir: cfg.spool.dir, maxBytes: cfg.spool.maxBytes, log: log.child({ layer: 'spool' }) });
     // Bytes forwarded and bytes received as fresh Buffers share one reclaimer (src/system/reclaim.ts).
     const reclaimer = new Reclaimer();

@@ -5,6 +5,7 @@
 
 namespace gw {
 Napi::Value MallocTrimJs(const Napi::CallbackInfo& info);
+Napi::Value MallocTuneJs(const Napi::CallbackInfo& info);
 }  // namespace gw
 
 #endif  // NATIVE_NAPI_MALLOC_TUNE_H_

@@ -10,6 +10,7 @@ interface NativeAddon {
   sdNotify(socketPath: string, message: string): number;
   dropMappedPages(path: string): number;
   mallocTrim?(): boolean;
+  mallocTune?(mmapThreshold: number, trimThreshold: number): boolean;
   crc32c(bytes: Uint8Array, crc: number, portable?: boolean): number;
   crc32cImplementation(): string;
 }
@@ -92,6 +93,20 @@ export function dropMappedPages(filePath: string): number {
  */
 export function mallocTrim(): boolean {
   return typeof addon.mallocTrim === 'function' ? addon.mallocTrim() : false;
+}
+
+/**
+ * Fixes glibc's mmap and trim thresholds (mallopt; native/napi/malloc_tune.cc says why). False without
+ * glibc, when glibc refused a value, or when the addon predates it.
+ * @throws GatewayError GW_ERR_ARGUMENT unless both are integers in 1 .. 2^31 − 1.
+ */
+export function mallocTune(mmapThreshold: number, trimThreshold: number): boolean {
+  for (const [name, v] of [['mmapThreshold', mmapThreshold], ['trimThreshold', trimThreshold]] as const) {
+    if (!Number.isSafeInteger(v) || v < 1 || v > 0x7fffffff) {
+      throw new GatewayError(ERROR_CODES.ARGUMENT, `mallocTune: ${name} must be an integer in 1 .. 2^31-1, got ${describe(v)}`);
+    }
+  }
+  return typeof addon.mallocTune === 'function' ? addon.mallocTune(mmapThreshold, trimThreshold) : false;
 }
 
 /**
