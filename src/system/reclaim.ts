@@ -35,7 +35,8 @@ export const MALLOC_MMAP_THRESHOLD = 288 * 1024;
  * given back after every LMDB commit and faulted in again by the next. Measured on 1000 × 512 KiB
  * received (minor faults of the daemon): one association 40 000 → 5 500; four associations 11 000–15 000,
  * or 90 000–120 000 in about a third of the runs, → 9 000–10 000 in every run. 1–2 MiB still let
- * those bad runs happen; 8 MiB raised the 2 GiB tests' VmHWM by ~8 MiB, 4 MiB by 0–1 MiB.
+ * those bad runs happen. The cost is resident memory: the 2 GiB tests peak 4–9 MiB higher (80–84
+ * MiB against 75–79 MiB; 83.5–84.5 MiB with 8 MiB).
  * TRIM_EVERY's malloc_trim still returns all of it.
  */
 export const MALLOC_TRIM_THRESHOLD = 4 * 1024 * 1024;
