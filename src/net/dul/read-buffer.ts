@@ -6,7 +6,7 @@
 // net.Socket's constructor fills for `onread` (its symbols `kBuffer`/`kBufferCb` and the handle's
 // `useUserBuffer`). Where a Node version lacks them, installReadBuffer returns false and the caller
 // keeps 'data' events. Imports nothing from the project.
-import net, { type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 
 /** Bytes per read for an association that receives data sets (the SCP side): two 128 KiB PDUs. */
 export const ACCEPTOR_READ_BYTES = 256 * 1024;
@@ -24,16 +24,6 @@ interface UserBufferHandle {
 function slot(socket: Socket, name: string): symbol | undefined {
   return Object.getOwnPropertySymbols(socket).find((s) => s.description === name);
 }
-
-/** Whether this Node has the slots installReadBuffer uses (looked up on a Socket that opens nothing). */
-export function readBufferSupported(): boolean {
-  supported ??= (() => {
-    const probe = new net.Socket();
-    return slot(probe, 'kBuffer') !== undefined && slot(probe, 'kBufferCb') !== undefined;
-  })();
-  return supported;
-}
-let supported: boolean | undefined;
 
 /**
  * Makes `socket` read into `buffer` and hand each read to `onRead` instead of emitting 'data'. The
