@@ -5,7 +5,8 @@
 // fills, so at hundreds of MB/s up to that much garbage sits in RSS. A young-generation GC (a
 // scavenge, well under a millisecond here) after every RECLAIM_BYTES frees them promptly. What V8
 // frees goes back to glibc's heap arenas, which keep it: every TRIM_EVERY scavenges, malloc_trim
-// returns it to the kernel (native/napi/malloc_tune.cc). Imports nothing above the native binding.
+// returns it to the kernel (native/napi/malloc_tune.cc). tuneMalloc fixes glibc's heap thresholds
+// once at start (MALLOC_TRIM_THRESHOLD says why). Imports nothing above the native binding.
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { mallocTrim, mallocTune } from '../native/binding.js';
@@ -15,9 +16,9 @@ export const RECLAIM_BYTES = 2 * 1024 * 1024;
 
 /**
  * Received bytes between two scavenges for an association reading into its reused buffer: only the
- * per-PDU JavaScript objects are garbage then. Without any forced scavenge V8's young generation
- * grows to ~20 MiB while a 2 GiB instance streams in (daemon-big: VmHWM 97.5 MiB against 78.4–78.9
- * MiB with this interval); every 2 MiB costs a scavenge per four 512 KiB instances.
+ * per-PDU JavaScript objects are garbage then. With no forced scavenge at all a 2 GiB receive peaked
+ * at 97.5 MiB (daemon-big VmHWM; 78.4–78.9 MiB with this interval); every 2 MiB costs a scavenge per
+ * four 512 KiB instances.
  */
 export const RECLAIM_RECEIVED_BYTES = 8 * 1024 * 1024;
 
