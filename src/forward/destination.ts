@@ -5,7 +5,7 @@
 import type { DestinationConfig } from '../config/types.js';
 import { GatewayError } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { AcceptedContext, ScuAssociation, ScuContext } from '../net/types.js';
+import type { AcceptedContext, ScuAssociation, ScuContext, ScuStoreResult } from '../net/types.js';
 import type { OpenAssociationOptions } from '../net/scu.js';
 import type { Delivery, QueueEntry, QueueItem, InstanceRecord } from '../spool/index.js';
 import { statusHex } from '../services/status-codes.js';
@@ -57,9 +57,16 @@ export const BOOKKEEPING_BATCH = 4;
  * Delivered instances whose queue update may still be uncommitted while the lane sends the next one:
  * the batch being filled, and the previous one committing in the background (Deliveries). Updates do
  * not hold up C-STOREs, but a kill -9 loses the uncommitted ones and those instances are sent again
- * after restart (identical bytes): a lane re-sends at most this many plus the one on the wire.
+ * after restart (identical bytes): a lane re-sends at most this many plus PIPELINE_DEPTH.
  */
 export const BOOKKEEPING_WINDOW = 2 * BOOKKEEPING_BATCH;
+/**
+ * C-STOREs a lane has on its association at once: the one on the wire and the next, queued behind it
+ * (the association runs them one at a time). The next command then leaves as soon as the response
+ * arrives, and the delivered instance's bookkeeping overlaps the peer's work on the next. A kill -9 may
+ * so find both delivered and not yet recorded: at most BOOKKEEPING_WINDOW + PIPELINE_DEPTH re-sends.
+ */
+export const PIPELINE_DEPTH = 2;
 /**
  * Pooled spool chunks a lane reads one instance into: instances up to this many chunks (2 MiB with the
  * default 256 KiB chunk) are forwarded without allocating, so they leave no garbage for the GC. Larger
@@ -363,38 +370,57 @@ export class Destination {
     }
     this.state = 'sending';
     const done = new Deliveries((batch) => this.deps.spool.markForwarded(this.cfg.name, batch), this.log);
+    // PIPELINE_DEPTH: the next C-STORE is queued on the association while the one before it is on the
+    // wire; each is awaited only once the one after it is queued.
+    let previous: Promise<void> | undefined;
     try {
       for (const it of items) {
         if (this.stopped) break;
-        await this.sendOne(assoc, it, done);
+        const ctx = await this.contextFor(assoc, it);
+        if (!ctx) continue;
+        const sending = this.storeOne(assoc, it, ctx, done);
+        sending.catch(() => undefined); // awaited below; it must not be an unhandled rejection meanwhile
+        const before = previous;
+        previous = sending;
+        if (before) await before;
       }
+      if (previous) await previous;
+    } catch (err) {
+      // The association failed, so did the C-STORE queued behind: let its bookkeeping finish first.
+      await previous?.catch(() => undefined);
+      throw err;
     } finally {
       await done.settle();
     }
     return assoc;
   }
 
-  private async sendOne(assoc: ScuAssociation, it: QueueItem, done: Deliveries): Promise<void> {
-    const r = it.record;
-    let ctx: AcceptedContext;
+  /** The context to send an item on, or undefined when it cannot be sent (then recorded as failed). */
+  private async contextFor(assoc: ScuAssociation, it: QueueItem): Promise<AcceptedContext | undefined> {
     try {
-      ctx = (await this.compressedContext(assoc.accepted, r)) ?? this.choose(assoc.accepted, r);
+      return (await this.compressedContext(assoc.accepted, it.record)) ?? this.choose(assoc.accepted, it.record);
     } catch (err) {
       await this.itemFailed(it, err as ItemError);
-      return;
-    }
-    const current = this.deps.spool.entry(this.cfg.name, r.id);
-    if (!current || current.state !== 'queued') return; // replaced or removed meanwhile
-    this.onTheWire.add(r.id);
-    try {
-      await this.storeOne(assoc, { record: r, entry: current }, ctx, done);
-    } finally {
-      this.onTheWire.delete(r.id);
+      return undefined;
     }
   }
 
-  private async storeOne(assoc: ScuAssociation, it: QueueItem, ctx: AcceptedContext, done: Deliveries): Promise<void> {
-    const r = it.record;
+  /**
+   * One C-STORE, queued behind the association's current one. Its queue entry is checked when its turn
+   * comes: one replaced or removed meanwhile is not sent.
+   */
+  private async storeOne(assoc: ScuAssociation, queued: QueueItem, ctx: AcceptedContext, done: Deliveries): Promise<void> {
+    const r = queued.record;
+    let it: QueueItem = queued;
+    let sent = false;
+    const proceed = (): boolean => {
+      const current = this.deps.spool.entry(this.cfg.name, r.id);
+      if (this.stopped || !current || current.state !== 'queued') return false;
+      it = { record: r, entry: current };
+      this.onTheWire.add(r.id);
+      sent = true;
+      return true;
+    };
     let itemErr: unknown = null;
     const transcode = this.deps.transcode ?? transcodeStream;
     const lease = new ChunkLease(this.chunks, LEASE_CHUNKS);
@@ -419,12 +445,14 @@ export class Destination {
         throw err;
       }
     })();
-    const startedAt = Date.now();
-    let res: { status: number; errorComment?: string };
+    let startedAt = Date.now();
+    let res: ScuStoreResult;
     try {
-      res = await assoc.store({ abstractSyntax: ctx.abstractSyntax, transferSyntax: ctx.transferSyntax, sopClassUid: r.sopClassUid, sopInstanceUid: r.sopInstanceUid, dataset, timeoutMs: 120_000, ...(asStored ? { onDatasetReleased: (n: number) => lease.release(n) } : {}) });
+      res = await assoc.store({ abstractSyntax: ctx.abstractSyntax, transferSyntax: ctx.transferSyntax, sopClassUid: r.sopClassUid, sopInstanceUid: r.sopInstanceUid, dataset, timeoutMs: 120_000, proceed: () => ((startedAt = Date.now()), proceed()), ...(asStored ? { onDatasetReleased: (n: number) => lease.release(n) } : {}) });
     } catch (err) {
+      this.onTheWire.delete(r.id);
       lease.drop(); // the socket may still hold them
+      if (!sent) throw err; // its turn never came (the association ended first): not an attempt
       if (itemErr) {
         await this.itemFailed(it, new ItemError(`transcoding failed: ${(itemErr as Error).message}`, true));
         throw err; // the association is unusable after a broken dataset stream
@@ -433,10 +461,15 @@ export class Destination {
       throw err;
     }
     // store() resolved: every byte is with the kernel and the transcoder (if any) has finished.
+    this.onTheWire.delete(r.id);
     lease.giveBack();
+    if (res.skipped) return; // replaced or removed meanwhile: nothing was sent
     const outcome = classifyStoreStatus(res.status);
     const fields = { id: r.id, sopInstanceUid: r.sopInstanceUid, status: statusHex(res.status), transferSyntax: ctx.transferSyntax, transcoded: ctx.transferSyntax !== r.transferSyntax, bytes: r.bytes, ms: Date.now() - startedAt };
     if (outcome === 'delivered') {
+      // Let the C-STORE queued behind this one go out first (its command and data set are written in
+      // the microtasks that follow this response); this bookkeeping then overlaps the peer's work.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       this.forwarded++;
       this.lastSuccessAt = Date.now();
       this.log.info(fields, 'instance forwarded');
@@ -456,3 +489,4 @@ export class Destination {
     await this.deps.spool.markFailed(this.cfg.name, it.record.id, { status: err.status, error: err.message, permanent: err.permanent, retryAt });
   }
 }
+

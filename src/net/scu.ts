@@ -13,7 +13,7 @@ import type { Indication } from './dul/actions.js';
 import { DulSocket, type DulUser, type PdvEvent } from './dul/socket-adapter.js';
 import { ABORT_REASON, DICOM_APPLICATION_CONTEXT, PC_RESULT, PROTOCOL_VERSION } from './pdu/constants.js';
 import { emptyUserInformation, type AssociateAc, type AssociateRq } from './pdu/types.js';
-import type { AcceptedContext, AssociationInfo, ScuAssociation, ScuContext, ScuStoreRequest } from './types.js';
+import type { AcceptedContext, AssociationInfo, ScuAssociation, ScuContext, ScuStoreRequest, ScuStoreResult } from './types.js';
 
 export interface OpenAssociationOptions {
   host: string;
@@ -221,13 +221,15 @@ class ScuAssociationImpl implements ScuAssociation, DulUser {
     });
   }
 
-  store(req: ScuStoreRequest): Promise<{ status: number; errorComment?: string }> {
+  store(req: ScuStoreRequest): Promise<ScuStoreResult> {
     return this.serial(async () => {
       const c = this.context(req.abstractSyntax, req.transferSyntax);
+      if (this.endError) throw this.endError; // nothing is asked, nothing sent
+      if (req.proceed && !req.proceed()) return { status: 0xffff, skipped: true };
       const cmd = storeRq({ messageId: this.nextMessageId++, sopClassUid: req.sopClassUid, sopInstanceUid: req.sopInstanceUid, priority: req.priority, moveOriginatorAe: req.moveOriginatorAe, moveOriginatorMessageId: req.moveOriginatorMessageId });
       const rsp = await this.request(c.id, cmd, req.dataset, req.timeoutMs, req.onDatasetReleased);
       if (rsp.commandField !== COMMAND_FIELD.C_STORE_RSP) throw new GatewayError(ERROR_CODES.DIMSE_COMMAND, `expected C-STORE-RSP, got 0x${rsp.commandField.toString(16)}`);
-      const out: { status: number; errorComment?: string } = { status: rsp.status ?? 0xffff };
+      const out: ScuStoreResult = { status: rsp.status ?? 0xffff };
       if (rsp.errorComment) out.errorComment = rsp.errorComment;
       return out;
     });

@@ -92,10 +92,23 @@ export interface ScuStoreRequest {
    * buffers that held them is referenced any more, so the source may reuse those buffers.
    */
   onDatasetReleased?: (bytes: number) => void;
+  /**
+   * Asked when this request's turn comes (operations run one at a time), just before its command is
+   * sent. False sends nothing: store() then resolves with `skipped` (and status 0xFFFF, never sent).
+   * A caller that queues its next C-STORE behind the one on the wire checks there that it is still due.
+   */
+  proceed?: () => boolean;
   priority?: number;
   timeoutMs?: number;
   moveOriginatorAe?: string;
   moveOriginatorMessageId?: number;
+}
+
+export interface ScuStoreResult {
+  status: number;
+  errorComment?: string;
+  /** True when `proceed` said no: nothing was sent. */
+  skipped?: boolean;
 }
 
 export interface ScuAssociation {
@@ -115,7 +128,7 @@ export interface ScuAssociation {
    * @throws GatewayError GW_ERR_ASSOC_STATE (no accepted context for abstractSyntax + transferSyntax),
    *   GW_ERR_ASSOC_ABORTED, GW_ERR_TIMEOUT, or the dataset source's error (the association is then aborted).
    */
-  store(req: ScuStoreRequest): Promise<{ status: number; errorComment?: string }>;
+  store(req: ScuStoreRequest): Promise<ScuStoreResult>;
   /** A-RELEASE; resolves once the transport is closed (aborts after timeoutMs, default 30 s). */
   release(timeoutMs?: number): Promise<void>;
   /** A-ABORT (service-user source); pending operations reject with GW_ERR_ASSOC_ABORTED. */

@@ -113,6 +113,27 @@ test('a store whose SOP class differs from the context gets a failure status, no
   await a.release();
 });
 
+test('three C-STOREs queued at once run one at a time, in order; one whose proceed() says no sends nothing', async () => {
+  const CT = '1.2.840.10008.5.1.4.1.1.2';
+  const a = await open({ contexts: [{ abstractSyntax: CT, transferSyntaxes: [TS.EXPLICIT_LE] }] });
+  const before = handlers.received.length;
+  const asked: string[] = [];
+  const store = (uid: string, go: boolean) => a.store({
+    abstractSyntax: CT, transferSyntax: TS.EXPLICIT_LE, sopClassUid: CT, sopInstanceUid: uid, dataset: [Buffer.alloc(64)],
+    proceed: () => {
+      // Asked when its turn comes: every earlier C-STORE has its response by then.
+      asked.push(`${uid}@${handlers.received.length - before}`);
+      return go;
+    },
+  });
+  const [r1, r2, r3] = await Promise.all([store('1.2.3.1', true), store('1.2.3.2', false), store('1.2.3.3', true)]);
+  assert.deepEqual([r1.status, r3.status], [0, 0]);
+  assert.deepEqual(r2, { status: 0xffff, skipped: true });
+  assert.deepEqual(asked, ['1.2.3.1@0', '1.2.3.2@1', '1.2.3.3@1']);
+  assert.deepEqual(handlers.received.slice(before).map((r) => r.req.affectedSopInstanceUid), ['1.2.3.1', '1.2.3.3']);
+  await a.release();
+});
+
 test('onDatasetReleased: the prefixes it reports are with the kernel (overwriting them at once corrupts nothing)', async () => {
   // The forwarder reuses a data set's buffers as soon as this callback names their bytes (ChunkLease).
   // Here every released piece is overwritten at once: a callback that ran ahead of the socket would

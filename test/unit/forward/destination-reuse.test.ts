@@ -13,6 +13,7 @@ import type { ScuAssociation, AcceptedContext } from '../../../src/net/types.js'
 import type { DestinationConfig } from '../../../src/config/types.js';
 import { readPart10Info } from '../../../src/dicom/part10.js';
 import { TESTDATA } from '../../helpers/testdata.js';
+import { oneAtATime } from '../../helpers/fake-scu.js';
 
 const log = pino({ level: 'silent' });
 const dirs: string[] = [];
@@ -48,12 +49,12 @@ function pacs(acceptClass: (c: string) => boolean) {
       info: { id: `a${connects}`, callingAe: o.callingAe, calledAe: o.calledAe, peerAddress: o.host, peerPort: o.port, peerMaxPduLength: 0 },
       accepted,
       echo: async () => 0,
-      store: async (req) => {
+      store: oneAtATime(async (req) => {
         if (ended) throw Object.assign(new Error('transport closed'), { code: 'GW_ERR_ASSOC_ABORTED' });
         for await (const _ of req.dataset) { /* drain */ }
         received.push(req.sopInstanceUid);
         return { status: 0 };
-      },
+      }),
       release: async () => end(),
       abort: () => end(),
       closed,

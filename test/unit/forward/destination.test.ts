@@ -11,6 +11,7 @@ import type { DestinationConfig } from '../../../src/config/types.js';
 import { readPart10Info } from '../../../src/dicom/part10.js';
 import { DatasetReader } from '../../../src/dicom/reader.js';
 import { TESTDATA } from '../../helpers/testdata.js';
+import { oneAtATime } from '../../helpers/fake-scu.js';
 
 const log = pino({ level: 'silent' });
 const dirs: string[] = [];
@@ -41,10 +42,13 @@ async function spoolWith(files: string[], copies = 1): Promise<{ spool: Spool; d
 }
 
 /** A fake PACS: accepts the contexts `accept` allows, answers each store with `respond`. */
-function fakePacs(opts: { accept?: (abstract: string, ts: string) => boolean; respond?: (n: number) => number; down?: () => boolean }) {
+function fakePacs(opts: { accept?: (abstract: string, ts: string) => boolean; respond?: (n: number) => number | Promise<number>; down?: () => boolean }) {
   const received: Array<{ uid: string; ts: string; bytes: Buffer }> = [];
   let connects = 0;
   let n = 0;
+  /** C-STOREs asked for (queued ones included), and how many had been asked when each response was made. */
+  let calls = 0;
+  const callsAtResponse: number[] = [];
   const connect = async (o: ConnectOptions): Promise<ScuAssociation> => {
     connects++;
     if (opts.down?.()) throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'GW_ERR_CONNECT' });
@@ -53,22 +57,28 @@ function fakePacs(opts: { accept?: (abstract: string, ts: string) => boolean; re
       const ts = c.transferSyntaxes.find((t) => (opts.accept ?? (() => true))(c.abstractSyntax, t));
       if (ts) accepted.push({ id: 2 * i + 1, abstractSyntax: c.abstractSyntax, transferSyntax: ts });
     });
+    const one = oneAtATime(async (req) => {
+      const parts: Buffer[] = [];
+      for await (const c of req.dataset) parts.push(Buffer.from(c));
+      received.push({ uid: req.sopInstanceUid, ts: req.transferSyntax, bytes: Buffer.concat(parts) });
+      await new Promise((r) => setImmediate(r)); // the response comes in a later event turn, as from a socket
+      callsAtResponse.push(calls);
+      return { status: await (opts.respond ?? (() => 0))(n++) };
+    });
     return {
       info: { id: 'x', callingAe: o.callingAe, calledAe: o.calledAe, peerAddress: o.host, peerPort: o.port, peerMaxPduLength: 0 },
       accepted,
       echo: async () => 0,
-      store: async (req) => {
-        const parts: Buffer[] = [];
-        for await (const c of req.dataset) parts.push(Buffer.from(c));
-        received.push({ uid: req.sopInstanceUid, ts: req.transferSyntax, bytes: Buffer.concat(parts) });
-        return { status: (opts.respond ?? (() => 0))(n++) };
+      store: (req) => {
+        calls++;
+        return one(req);
       },
       release: async () => {},
       abort: () => {},
       closed: Promise.resolve(),
     };
   };
-  return { connect, received, connects: () => connects };
+  return { connect, received, connects: () => connects, callsAtResponse };
 }
 
 async function pixelData(buf: Buffer, datasetTs?: string): Promise<Buffer> {
@@ -123,6 +133,34 @@ test('an instance on the wire: isSending() is true and its queue entry stays que
   assert.deepEqual(seen, Array(6).fill({ sending: true, state: 'queued' }));
   assert.deepEqual(ids.map((id) => d.isSending(id)), Array(6).fill(false));
   assert.equal(spool.stats().instances, 0, 'every delivery recorded (the last batch is not full)');
+  await spool.close();
+});
+
+test('the next C-STORE waits queued behind the one on the wire; one whose entry left the queue meanwhile is not sent', async () => {
+  const files = ['pydicom/CT_small.dcm', 'pydicom/MR_small.dcm', 'pydicom/rtplan.dcm'];
+  const { spool, datasets } = await spoolWith(files);
+  const second = spool.findBySopInstanceUid([...datasets.keys()][1])!.id;
+  const pacs = fakePacs({
+    respond: async (n) => {
+      // While the first is answered, an operator moves the second to the dead letters (any change
+      // that takes an entry out of 'queued' would do): its queued C-STORE must then send nothing.
+      if (n === 0) await spool.markFailed('pacs', second, { error: 'held by an operator', permanent: true });
+      return 0;
+    },
+  });
+  const d = new Destination(cfg(), { spool, connect: pacs.connect, log, ...fast });
+  d.start();
+  try {
+    await until(() => pacs.received.length >= 2 && (spool.stats().queued.pacs ?? 0) === 0);
+  } finally {
+    await d.stop();
+  }
+  assert.equal(pacs.callsAtResponse[0], 2, 'the second C-STORE was already queued when the first was answered');
+  const uids = [...datasets.keys()];
+  assert.deepEqual(pacs.received.map((r) => r.uid), [uids[0], uids[2]]);
+  assert.equal(d.forwarded, 2);
+  assert.equal(spool.entry('pacs', second)?.state, 'dead');
+  assert.equal(d.isSending(second), false);
   await spool.close();
 });
 
