@@ -6,7 +6,7 @@
 # host's steal ticks during the drain. Run `npm run bench:receive` once first: it generates the files.
 # Alternate two trees to compare builds:
 #   for i in 1 2 3; do bench/forward-daemon.sh . A; bench/forward-daemon.sh ../other-tree B; done
-# Usage: bench/forward-daemon.sh [TREE=.] [LABEL=TREE]
+# Usage: bench/forward-daemon.sh [TREE=.] [LABEL=TREE]   (NODE_FLAGS="--cpu-prof ..." adds node options)
 set -u
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 TREE=$(cd "${1:-.}" && pwd)
@@ -20,7 +20,7 @@ ENVS=(PACSGATE_SPOOL_DIR="$SPOOL" PACSGATE_SPOOL_MAX_BYTES=8000000000 PACSGATE_D
   PACSGATE_DICOM_PORT=11699 PACSGATE_HTTP_PORT=18699 PACSGATE_DESTINATION=STORESCP@127.0.0.1:11700)
 listening() { for _ in $(seq 1 200); do (echo > "/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.05; done; return 1; }
 # 1. Fill: nothing listens on 11700 yet, so every instance stays queued.
-env "${ENVS[@]}" node "$TREE/bin/pacsgate.js" > "$LOG" 2>&1 &
+env "${ENVS[@]}" node ${NODE_FLAGS:-} "$TREE/bin/pacsgate.js" > "$LOG" 2>&1 &
 PID=$!
 listening 11699 || { echo "$LABEL: daemon did not listen"; kill "$PID"; exit 1; }
 storescu -aec PACSGATE 127.0.0.1 11699 "$HERE"/var/bench/ct-1000/*.dcm
@@ -31,7 +31,7 @@ storescp +B -aet STORESCP -od "$OUT" 11700 & SCP=$!
 listening 11700 || { echo "$LABEL: storescp did not listen"; kill "$SCP"; exit 1; }
 steal() { awk '/^cpu /{print $9}' /proc/stat; }
 ST0=$(steal)
-env "${ENVS[@]}" node "$TREE/bin/pacsgate.js" > "$LOG" 2>&1 &
+env "${ENVS[@]}" node ${NODE_FLAGS:-} "$TREE/bin/pacsgate.js" > "$LOG" 2>&1 &
 PID=$!
 for _ in $(seq 1 1200); do [ "$(grep -c '"instance forwarded"' "$LOG")" -ge "$N" ] && break; sleep 0.05; done
 ST1=$(steal)
