@@ -17,7 +17,6 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("codecEncode", Napi::Function::New(env, CodecEncodeJs, "codecEncode"));
   exports.Set("jpegComponents", Napi::Function::New(env, JpegComponentsJs, "jpegComponents"));
   exports.Set("dropMappedPages", Napi::Function::New(env, DropMappedPagesJs, "dropMappedPages"));
-  exports.Set("dropMappedPagesAsync", Napi::Function::New(env, DropMappedPagesAsyncJs, "dropMappedPagesAsync"));
   exports.Set("crc32c", Napi::Function::New(env, Crc32cJs, "crc32c"));
   exports.Set("crc32cImplementation", Napi::Function::New(env, Crc32cInfoJs, "crc32cImplementation"));
   exports.Set("mallocTrim", Napi::Function::New(env, MallocTrimJs, "mallocTrim"));

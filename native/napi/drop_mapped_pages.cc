@@ -4,9 +4,6 @@
 // page tables only: for a MAP_SHARED file mapping the data stays in the page cache and the next access
 // faults it back (madvise(2)). Private mappings are never touched (DONTNEED would discard their
 // copy-on-write pages). Returns the bytes advised, or −errno. When to call it is the spool's policy.
-// dropMappedPagesAsync(path) does the same on a libuv pool thread and returns a Promise of that number:
-// reading /proc/self/maps is most of the cost (~0.1 ms with node's hundreds of mappings). The caller
-// must not unmap the file (close the LMDB environment) before that promise settles.
 #include "napi/drop_mapped_pages.h"
 
 #include <fcntl.h>
@@ -18,8 +15,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
-#include <utility>
-#include <vector>
 
 namespace gw {
 
@@ -29,9 +24,9 @@ namespace {
 bool ReadMaps(std::string* out) {
   int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
   if (fd < 0) return false;
-  std::vector<char> buf(65536);  // on the heap: this also runs on libuv pool threads
+  char buf[65536];
   for (;;) {
-    ssize_t n = read(fd, buf.data(), buf.size());
+    ssize_t n = read(fd, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       int saved = errno;
@@ -39,7 +34,7 @@ bool ReadMaps(std::string* out) {
       errno = saved;
       return n == 0;
     }
-    out->append(buf.data(), static_cast<size_t>(n));
+    out->append(buf, static_cast<size_t>(n));
   }
 }
 
@@ -63,10 +58,17 @@ bool SharedMappingOf(const char* line, size_t len, const std::string& want, uint
   return true;
 }
 
-/** The work of both entry points: bytes advised, or −errno. No N-API calls (runs on any thread). */
-double DropMappedPagesOf(const std::string& want) {
+}  // namespace
+
+Napi::Value DropMappedPagesJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsString()) {
+    Napi::TypeError::New(env, "dropMappedPages(path: string)").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  const std::string want = info[0].As<Napi::String>().Utf8Value();
   std::string maps;
-  if (!ReadMaps(&maps)) return -static_cast<double>(errno ? errno : ENOENT);
+  if (!ReadMaps(&maps)) return Napi::Number::New(env, -static_cast<double>(errno ? errno : ENOENT));
   double advised = 0;
   size_t pos = 0;
   while (pos < maps.size()) {
@@ -76,53 +78,12 @@ double DropMappedPagesOf(const std::string& want) {
     pos += len + 1;
     uintptr_t start = 0, end = 0;
     if (!SharedMappingOf(line, len, want, &start, &end)) continue;
-    if (madvise(reinterpret_cast<void*>(start), end - start, MADV_DONTNEED) != 0) return -static_cast<double>(errno);
+    if (madvise(reinterpret_cast<void*>(start), end - start, MADV_DONTNEED) != 0) {
+      return Napi::Number::New(env, -static_cast<double>(errno));
+    }
     advised += static_cast<double>(end - start);
   }
-  return advised;
-}
-
-class DropWorker : public Napi::AsyncWorker {
- public:
-  DropWorker(Napi::Env env, std::string want)
-      : Napi::AsyncWorker(env, "pacsgate:dropMappedPages"), want_(std::move(want)), deferred_(Napi::Promise::Deferred::New(env)) {}
-
-  Napi::Promise Promise() const { return deferred_.Promise(); }
-
-  void Execute() override { result_ = DropMappedPagesOf(want_); }
-  void OnOK() override { deferred_.Resolve(Napi::Number::New(Env(), result_)); }
-  void OnError(const Napi::Error& err) override { deferred_.Reject(err.Value()); }
-
- private:
-  std::string want_;
-  Napi::Promise::Deferred deferred_;
-  double result_ = 0;
-};
-
-bool PathArgument(const Napi::CallbackInfo& info, const char* usage, std::string* out) {
-  if (info.Length() < 1 || !info[0].IsString()) {
-    Napi::TypeError::New(info.Env(), usage).ThrowAsJavaScriptException();
-    return false;
-  }
-  *out = info[0].As<Napi::String>().Utf8Value();
-  return true;
-}
-
-}  // namespace
-
-Napi::Value DropMappedPagesJs(const Napi::CallbackInfo& info) {
-  std::string want;
-  if (!PathArgument(info, "dropMappedPages(path: string)", &want)) return info.Env().Undefined();
-  return Napi::Number::New(info.Env(), DropMappedPagesOf(want));
-}
-
-Napi::Value DropMappedPagesAsyncJs(const Napi::CallbackInfo& info) {
-  std::string want;
-  if (!PathArgument(info, "dropMappedPagesAsync(path: string)", &want)) return info.Env().Undefined();
-  auto* worker = new DropWorker(info.Env(), std::move(want));  // deleted by N-API after OnOK/OnError
-  Napi::Promise promise = worker->Promise();
-  worker->Queue();
-  return promise;
+  return Napi::Number::New(env, advised);
 }
 
 }  // namespace gw

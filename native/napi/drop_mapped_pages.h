@@ -5,7 +5,6 @@
 
 namespace gw {
 Napi::Value DropMappedPagesJs(const Napi::CallbackInfo& info);
-Napi::Value DropMappedPagesAsyncJs(const Napi::CallbackInfo& info);
 }  // namespace gw
 
 #endif  // NATIVE_NAPI_DROP_MAPPED_PAGES_H_

@@ -9,7 +9,6 @@ interface NativeAddon {
   swapBytes(buf: Uint8Array, wordSize: number): void;
   sdNotify(socketPath: string, message: string): number;
   dropMappedPages(path: string): number;
-  dropMappedPagesAsync?(path: string): Promise<number>;
   mallocTrim?(): boolean;
   mallocTune?(mmapThreshold: number, trimThreshold: number): boolean;
   crc32c(bytes: Uint8Array, crc: number, portable?: boolean): number;
@@ -86,20 +85,6 @@ export function dropMappedPages(filePath: string): number {
   // An addon built before this function existed (test.sh rebuilds only when absent): report ENOSYS.
   if (typeof addon.dropMappedPages !== 'function') return -38;
   return addon.dropMappedPages(filePath);
-}
-
-/**
- * dropMappedPages on a libuv pool thread: resolves with the bytes advised, or −errno. The file must
- * stay mapped (its LMDB environment open) until the promise settles: the madvise works on the ranges
- * the scan found. An addon without it runs dropMappedPages here.
- * @throws GW_ERR_ARGUMENT for a path that is not absolute.
- */
-export function dropMappedPagesAsync(filePath: string): Promise<number> {
-  if (typeof filePath !== 'string' || !filePath.startsWith('/')) {
-    throw new GatewayError(ERROR_CODES.ARGUMENT, `dropMappedPagesAsync filePath: expected an absolute path, found ${describe(filePath)}`);
-  }
-  if (typeof addon.dropMappedPagesAsync !== 'function') return Promise.resolve(dropMappedPages(filePath));
-  return addon.dropMappedPagesAsync(filePath);
 }
 
 /**

@@ -110,15 +110,9 @@ export class Spool {
       unlock();
       throw new GatewayError(ERROR_CODES.SPOOL_IO, `spool ${opts.dir}: cannot open LMDB environment`, { cause: err });
     }
-    // Removing chunks maps their pages, a big partial's too: counted from recovery on. A chunk of
-    // unknown size (a partial's) counts as a full one.
-    const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
-    const mapped = new MappedPages(opts.dir, opts.log);
-    dbs.onChunkMapped = (bytes) => mapped.add(bytes ?? chunkSize);
     try {
-      return await Spool.recover(opts, dbs, unlock, mapped);
+      return await Spool.recover(opts, dbs, unlock);
     } catch (err) {
-      await mapped.close();
       await dbs.root.close();
       unlock();
       if (err instanceof GatewayError) throw err;
@@ -127,13 +121,18 @@ export class Spool {
   }
 
   /** Schema check, maxBytes decision, crash recovery (partials, 'sending' entries), optional verify. */
-  private static async recover(opts: SpoolOptions, dbs: SpoolDbs, unlock: () => void, mapped: MappedPages): Promise<Spool> {
+  private static async recover(opts: SpoolOptions, dbs: SpoolDbs, unlock: () => void): Promise<Spool> {
     const schema = dbs.meta.get(META.schemaVersion) as number | undefined;
     if (schema !== undefined && schema > SCHEMA_VERSION) {
       throw new GatewayError(ERROR_CODES.SPOOL_STATE, `spool ${opts.dir}: schema ${schema} is newer than ${SCHEMA_VERSION}`);
     }
     const max = decideMaxBytes(opts.maxBytes, dbs.meta.get(META.maxBytes) as number | undefined, opts.dir);
     const now = Date.now();
+    // Removing chunks maps their pages, a big partial's too: counted from recovery on. A chunk of
+    // unknown size (a partial's) counts as a full one.
+    const chunkSize = opts.chunkSize ?? DEFAULT_CHUNK_SIZE;
+    const mapped = new MappedPages(opts.dir, opts.log);
+    dbs.onChunkMapped = (bytes) => mapped.add(bytes ?? chunkSize);
     const recovered = await durable(dbs, dbs.root.transaction(() => {
       dbs.meta.put(META.schemaVersion, SCHEMA_VERSION);
       if (max.source === 'free-space') dbs.meta.put(META.maxBytes, max.maxBytes);
@@ -351,7 +350,6 @@ export class Spool {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     await this.purging;
     await this.dbs.root.flushed;
-    await this.mapped.close(); // a drop must not outlive the mapping it advises
     await this.dbs.root.close();
     this.unlock();
     this.log.info({ dir: this.dir }, 'spool closed');

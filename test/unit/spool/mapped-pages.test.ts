@@ -9,7 +9,7 @@ import path from 'node:path';
 import { open } from 'lmdb';
 import pino from 'pino';
 import { Spool, type SpoolWriter } from '../../../src/spool/index.js';
-import { dropMappedPages, dropMappedPagesAsync } from '../../../src/native/binding.js';
+import { dropMappedPages } from '../../../src/native/binding.js';
 import { tempDir } from './helpers.js';
 
 const MiB = 1024 * 1024;
@@ -157,32 +157,6 @@ test('dropMappedPages: drops every mapping of the file, also those lmdb-js adds 
       t.diagnostic(`round ${round + 1}: ${mappings()} mappings of data.mdb; RssFile ${(before / MiB).toFixed(0)} → ${(after / MiB).toFixed(0)} MiB`);
       assert.ok(after < before - 32 * MiB, `round ${round + 1}: RssFile ${(before / MiB).toFixed(0)} → ${(after / MiB).toFixed(0)} MiB`);
     }
-  } finally {
-    await env.close();
-    tmp.cleanup();
-  }
-});
-
-test('dropMappedPagesAsync: checks its argument; on a pool thread, drops what the synchronous one drops', async (t) => {
-  assert.throws(() => dropMappedPagesAsync('relative/data.mdb'), { code: 'GW_ERR_ARGUMENT' });
-  assert.equal(await dropMappedPagesAsync('/nonexistent/data.mdb'), 0);
-  const tmp = tempDir('pg-drop-async-');
-  const env = open({ path: tmp.dir });
-  try {
-    const file = path.join(tmp.dir, 'data.mdb');
-    const db = env.openDB<Buffer, number>('v', { encoding: 'binary' });
-    for (let i = 0; i < 64; i++) await db.put(i, Buffer.alloc(MiB, i));
-    let sum = 0;
-    for (let i = 0; i < 64; i++) sum += (db.getBinary(i) as Buffer)[7];
-    assert.equal(sum, (63 * 64) / 2);
-    const before = rssFile();
-    const pending = dropMappedPagesAsync(file);
-    assert.ok(pending instanceof Promise, 'a promise: the work is not done on this thread');
-    const advised = await pending;
-    const after = rssFile();
-    t.diagnostic(`advised ${(advised / MiB).toFixed(0)} MiB; RssFile ${(before / MiB).toFixed(0)} → ${(after / MiB).toFixed(0)} MiB`);
-    assert.ok(advised >= 64 * MiB, `advised ${advised} bytes`);
-    assert.ok(after < before - 32 * MiB, `RssFile ${(before / MiB).toFixed(0)} → ${(after / MiB).toFixed(0)} MiB`);
   } finally {
     await env.close();
     tmp.cleanup();
