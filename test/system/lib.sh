@@ -57,10 +57,12 @@ wait_for() {
 # failed units (under qemu-user some of Debian's own units fail; they are not ours).
 wait_booted() {
   local state="" deadline=$((SECONDS + $1))
-  # Early on, systemctl cannot reach PID 1 yet and prints nothing; --wait then blocks until boot ends.
+  # Early on, systemctl cannot reach PID 1 yet and prints nothing, or "offline" (PID 1 is not yet
+  # systemd's manager: seen under qemu-aarch64, where the exec takes long); --wait then blocks until
+  # boot ends. "offline" is only a verdict if it is still so at the deadline.
   while [ $SECONDS -lt $deadline ]; do
     state="$(timeout $((deadline - SECONDS + 1)) nsenter -t "$LEADER" -a -- systemctl is-system-running --wait 2>/dev/null || true)"
-    case "$state" in running | degraded | maintenance | stopping | offline) break ;; esac
+    case "$state" in running | degraded | maintenance | stopping) break ;; esac
     sleep 0.5
   done
   case "$state" in
