@@ -9,6 +9,25 @@ import { bytesFor, captureLogger, INFO, readAll, sha256, store, tempDir } from '
 /** Chunks of instance `id` still in the spool (committed, partial or being purged). */
 const chunksOf = (spool: Spool, id: number): number => spool.dbs.chunks.getCount(chunkRange(id));
 
+/**
+ * Closes `spool` (as a restart after kill -9 would find it) and opens it again; checks that recovery
+ * removed one partial instance, the chunks of `id` and every marker.
+ */
+async function reopenRecovered(spool: Spool, opts: Parameters<typeof Spool.open>[0], id: number): Promise<Spool> {
+  await spool.close();
+  const cap = captureLogger();
+  const reopened = await Spool.open({ ...opts, log: cap.log });
+  try {
+    assert.equal(cap.lines.find((l) => l.msg === 'spool open')?.partialsRemoved, 1);
+    assert.equal(chunksOf(reopened, id), 0);
+    assert.equal(reopened.dbs.partial.getCount(), 0);
+  } catch (err) {
+    await reopened.close(); // the caller's finally still holds the closed one
+    throw err;
+  }
+  return reopened;
+}
+
 test('replace policy: a re-sent SOP Instance UID replaces the older instance and its queue entries', async () => {
   const t = tempDir();
   const spool = await Spool.open({ dir: t.dir, maxBytes: null, log: captureLogger().log });
@@ -197,12 +216,7 @@ test('a large deleted instance has its chunks purged in bounded transactions; a 
     await store(spool, '2.3', bytesFor(8, 100), ['A']);
     assert.ok(chunksOf(spool, again.id) > PURGE_BATCH_CHUNKS);
     assert.equal(spool.dbs.partial.get(again.id)?.purging, true, 'left for the purge');
-    await spool.close();
-    const cap = captureLogger();
-    spool = await Spool.open({ ...opts, log: cap.log });
-    assert.equal(cap.lines.find((l) => l.msg === 'spool open')?.partialsRemoved, 1);
-    assert.equal(chunksOf(spool, again.id), 0);
-    assert.equal(spool.dbs.partial.getCount(), 0);
+    spool = await reopenRecovered(spool, opts, again.id);
     assert.deepEqual(spool.verify().problems, []);
     assert.equal(spool.stats().instances, 1);
   } finally {
@@ -233,12 +247,7 @@ test('an abort after more than PURGE_BATCH_CHUNKS chunks leaves them to the purg
     assert.equal(spool.dbs.partial.get(big.id)?.purging, true);
     assert.equal(spool.findBySopInstanceUid('3.2'), undefined);
     assert.deepEqual(spool.stats().bytesUsed, 0);
-    await spool.close();
-    const cap = captureLogger();
-    spool = await Spool.open({ ...opts, log: cap.log });
-    assert.equal(cap.lines.find((l) => l.msg === 'spool open')?.partialsRemoved, 1);
-    assert.equal(chunksOf(spool, big.id), 0);
-    assert.equal(spool.dbs.partial.getCount(), 0);
+    spool = await reopenRecovered(spool, opts, big.id);
 
     // Large, on a freshly opened spool (hook in place): the purge removes them after the abort.
     const big2 = await writeSome('3.3', LARGE);
