@@ -413,12 +413,14 @@ export class Destination {
     const r = queued.record;
     let it: QueueItem = queued;
     let sent = false;
+    let startedAt = Date.now();
     const proceed = (): boolean => {
       const current = this.deps.spool.entry(this.cfg.name, r.id);
       if (this.stopped || !current || current.state !== 'queued') return false;
       it = { record: r, entry: current };
       this.onTheWire.add(r.id);
       sent = true;
+      startedAt = Date.now();
       return true;
     };
     let itemErr: unknown = null;
@@ -445,10 +447,9 @@ export class Destination {
         throw err;
       }
     })();
-    let startedAt = Date.now();
     let res: ScuStoreResult;
     try {
-      res = await assoc.store({ abstractSyntax: ctx.abstractSyntax, transferSyntax: ctx.transferSyntax, sopClassUid: r.sopClassUid, sopInstanceUid: r.sopInstanceUid, dataset, timeoutMs: 120_000, proceed: () => ((startedAt = Date.now()), proceed()), ...(asStored ? { onDatasetReleased: (n: number) => lease.release(n) } : {}) });
+      res = await assoc.store({ abstractSyntax: ctx.abstractSyntax, transferSyntax: ctx.transferSyntax, sopClassUid: r.sopClassUid, sopInstanceUid: r.sopInstanceUid, dataset, timeoutMs: 120_000, proceed, ...(asStored ? { onDatasetReleased: (n: number) => lease.release(n) } : {}) });
     } catch (err) {
       this.onTheWire.delete(r.id);
       lease.drop(); // the socket may still hold them
@@ -489,4 +490,3 @@ export class Destination {
     await this.deps.spool.markFailed(this.cfg.name, it.record.id, { status: err.status, error: err.message, permanent: err.permanent, retryAt });
   }
 }
-
