@@ -22,7 +22,7 @@ steal() { awk '/^cpu /{print $9}' /proc/stat; }
 # send P FILES…: the files split over P parallel storescu associations.
 send() {
   local p=$1; shift
-  local n=$# per=$(( ($# + p - 1) / p )) i pids=""
+  local per=$(( ($# + p - 1) / p )) i pids=""
   local files=("$@")
   for ((i = 0; i < p; i++)); do
     storescu -aec S 127.0.0.1 "$PORT" "${files[@]:$((i * per)):$per}" & pids="$pids $!"
