@@ -3,9 +3,14 @@
 //   A. pacsgate forwarding from its spool (filled beforehand)  vs  storescu sending the same files;
 //   B. storescu → pacsgate → storescp end to end                vs  storescu → storescp directly.
 // Each case REPS times; prints the runs, the medians' ratio and the best-vs-best ratio as JSON lines.
+// WARMUP (default 200) other instances go first through every path, untimed, as bench/receive.ts
+// does: pacsgate's forward lane is then timed after its JIT has warmed up, as in a daemon that has
+// been running, and storescp has stored as many files before the timed send as pacsgate's storescp.
+// WARMUP=0 times a freshly started daemon from its 'ready' line (the measure before the tenth
+// session).
 // A case during which the host stole more than MAX_STEAL ticks (bench/steal.ts) is printed with
 // "discarded" and repeated, up to 3 times; the last attempt is kept either way.
-// Usage: npm run bench:forward [-- REPS=3 COUNT=1000 MAX_STEAL=100]
+// Usage: npm run bench:forward [-- REPS=3 COUNT=1000 MAX_STEAL=100 WARMUP=200]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,6 +22,7 @@ import { withLowSteal } from './steal.js';
 const REPS = Number(process.argv[2] ?? 3);
 const COUNT = Number(process.argv[3] ?? 1000);
 const MAX_STEAL = Number(process.argv[4] ?? 100);
+const WARMUP = Number(process.argv[5] ?? 200);
 const RETRIES = 3;
 process.env.TCP_NODELAY = '1';
 
@@ -39,57 +45,80 @@ function daemonOpts(tmp: string, port: number): Parameters<typeof startDaemon>[0
   return { spoolDir: path.join(tmp, 'spool'), config: { destinations: [{ name: 'pacs', aeTitle: 'BENCH', host: '127.0.0.1', port }] } };
 }
 
-/** Seconds from the daemon's 'ready' line to its last 'instance forwarded' line. */
-async function forwardTime(d: Daemon): Promise<number> {
-  await waitFor('all forwarded', 600_000, async () => { const x = await d.destination('pacs'); return x.queued === 0 && x.forwarded === COUNT; }, 100);
-  const ready = d.logs.find((l) => l.msg === 'ready')!;
-  const fwd = d.logs.filter((l) => l.msg === 'instance forwarded');
-  return (logTime(fwd[fwd.length - 1]) - logTime(ready)) / 1000;
+const paths = (fs: GeneratedFile[]): string[] => fs.map((f) => f.path);
+
+/** Until the daemon has forwarded `n` instances and holds none queued. */
+async function forwarded(d: Daemon, n: number): Promise<void> {
+  await waitFor(`${n} forwarded`, 600_000, async () => { const x = await d.destination('pacs'); return x.queued === 0 && x.forwarded === n; }, 100);
 }
 
-/** A: spool COUNT instances (destination down), restart with storescp up, time the drain. */
-async function fromSpool(files: GeneratedFile[]): Promise<{ pacsgate: number; storescu: number }> {
+/**
+ * Seconds to forward the COUNT timed instances: from the 'instance forwarded' line of the last
+ * warm-up instance (the lane sends in queue order) or, with no warm-up, from the 'ready' line, to
+ * the last 'instance forwarded' line.
+ */
+function forwardTime(d: Daemon, warm: number): number {
+  const fwd = d.logs.filter((l) => l.msg === 'instance forwarded');
+  if (fwd.length !== warm + COUNT) throw new Error(`${fwd.length} 'instance forwarded' lines, expected ${warm + COUNT}`);
+  const start = warm > 0 ? fwd[warm - 1] : d.logs.find((l) => l.msg === 'ready')!;
+  return (logTime(fwd[fwd.length - 1]) - logTime(start)) / 1000;
+}
+
+/** storescu sending `files` to a fresh storescp, after the warm-up set (untimed), in seconds. */
+async function direct(files: GeneratedFile[], warm: GeneratedFile[]): Promise<number> {
+  const s = await scp();
+  try {
+    if (warm.length) await storescuSend(paths(warm), s.port, 'BENCH');
+    const t0 = process.hrtime.bigint();
+    await storescuSend(paths(files), s.port, 'BENCH');
+    return Number(process.hrtime.bigint() - t0) / 1e9;
+  } finally {
+    await stopScp(s);
+  }
+}
+
+/** A: spool WARMUP + COUNT instances (destination down), restart with storescp up, time the drain. */
+async function fromSpool(files: GeneratedFile[], warm: GeneratedFile[]): Promise<{ pacsgate: number; storescu: number }> {
   const tmp = mkdtempSync(path.join(tmpdir(), 'pg-bench-fwd-'));
   const port = await freePort();
   try {
     let d = await startDaemon(daemonOpts(tmp, port));
-    await storescuSend(files.map((f) => f.path), d.dicomPort, 'PACSGATE');
+    if (warm.length) await storescuSend(paths(warm), d.dicomPort, 'PACSGATE');
+    await storescuSend(paths(files), d.dicomPort, 'PACSGATE');
     await d.kill('SIGTERM');
     const s = await scp(port);
     d = await startDaemon(daemonOpts(tmp, port));
-    const pacsgate = await forwardTime(d);
+    await forwarded(d, warm.length + COUNT);
+    const pacsgate = forwardTime(d, warm.length);
     await d.kill('SIGTERM');
     await stopScp(s);
-    const s2 = await scp();
-    const t0 = process.hrtime.bigint();
-    await storescuSend(files.map((f) => f.path), s2.port, 'BENCH');
-    const storescu = Number(process.hrtime.bigint() - t0) / 1e9;
-    await stopScp(s2);
-    return { pacsgate, storescu };
+    return { pacsgate, storescu: await direct(files, warm) };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
 }
 
-/** B: storescu → pacsgate → storescp (until the last instance is forwarded) vs storescu → storescp. */
-async function endToEnd(files: GeneratedFile[]): Promise<{ viaPacsgate: number; direct: number }> {
+/**
+ * B: storescu → pacsgate → storescp (until the last instance is forwarded) vs storescu → storescp,
+ * each after the warm-up set has gone through the same path.
+ */
+async function endToEnd(files: GeneratedFile[], warm: GeneratedFile[]): Promise<{ viaPacsgate: number; direct: number }> {
   const tmp = mkdtempSync(path.join(tmpdir(), 'pg-bench-fwd-'));
   try {
     const s = await scp();
     const d = await startDaemon(daemonOpts(tmp, s.port));
+    if (warm.length) {
+      await storescuSend(paths(warm), d.dicomPort, 'PACSGATE');
+      await forwarded(d, warm.length);
+    }
     const t0 = Date.now();
-    await storescuSend(files.map((f) => f.path), d.dicomPort, 'PACSGATE');
-    await waitFor('all forwarded', 600_000, async () => { const x = await d.destination('pacs'); return x.queued === 0 && x.forwarded === COUNT; }, 100);
+    await storescuSend(paths(files), d.dicomPort, 'PACSGATE');
+    await forwarded(d, warm.length + COUNT);
     const fwd = d.logs.filter((l) => l.msg === 'instance forwarded');
     const viaPacsgate = (logTime(fwd[fwd.length - 1]) - t0) / 1000;
     await d.kill('SIGTERM');
     await stopScp(s);
-    const s2 = await scp();
-    const t1 = process.hrtime.bigint();
-    await storescuSend(files.map((f) => f.path), s2.port, 'BENCH');
-    const direct = Number(process.hrtime.bigint() - t1) / 1e9;
-    await stopScp(s2);
-    return { viaPacsgate, direct };
+    return { viaPacsgate, direct: await direct(files, warm) };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -98,19 +127,20 @@ async function endToEnd(files: GeneratedFile[]): Promise<{ viaPacsgate: number; 
 const data = mkdtempSync(path.join(tmpdir(), 'pg-bench-fwd-data-'));
 try {
   const files = writeCtStudy(data, COUNT, { rows: 512, cols: 512 });
+  const warm = WARMUP > 0 ? writeCtStudy(path.join(data, 'warm-up'), WARMUP, { rows: 512, cols: 512 }) : [];
   const mib = (COUNT * 512 * 1024) / (1024 * 1024);
   const a: Array<{ pacsgate: number; storescu: number }> = [];
   const b: Array<{ viaPacsgate: number; direct: number }> = [];
   const show = (rep: number, name: string) => (result: object, steal: number, verdict: string): void =>
     console.log(JSON.stringify({ rep, [name]: result, steal, ...(verdict === 'kept' ? {} : { verdict }) }));
   for (let r = 0; r < REPS; r++) {
-    a.push(await withLowSteal(() => fromSpool(files), MAX_STEAL, RETRIES, show(r, 'fromSpool')));
-    b.push(await withLowSteal(() => endToEnd(files), MAX_STEAL, RETRIES, show(r, 'endToEnd')));
+    a.push(await withLowSteal(() => fromSpool(files, warm), MAX_STEAL, RETRIES, show(r, 'fromSpool')));
+    b.push(await withLowSteal(() => endToEnd(files, warm), MAX_STEAL, RETRIES, show(r, 'endToEnd')));
   }
   const A = { pacsgate: median(a.map((x) => x.pacsgate)), storescu: median(a.map((x) => x.storescu)) };
   const B = { viaPacsgate: median(b.map((x) => x.viaPacsgate)), direct: median(b.map((x) => x.direct)) };
   console.log(JSON.stringify({
-    instances: COUNT, mib, reps: REPS,
+    instances: COUNT, warmUp: WARMUP, mib, reps: REPS,
     fromSpool: { pacsgateS: A.pacsgate, storescuS: A.storescu, pacsgateMiBs: +(mib / A.pacsgate).toFixed(1), storescuMiBs: +(mib / A.storescu).toFixed(1), ratio: +(A.storescu / A.pacsgate).toFixed(2),
       bestRatio: best(a.map((x) => x.storescu), a.map((x) => x.pacsgate)) },
     endToEnd: { viaPacsgateS: B.viaPacsgate, directS: B.direct, ratio: +(B.direct / B.viaPacsgate).toFixed(2),
