@@ -54,13 +54,16 @@ async function forwarded(d: Daemon, n: number): Promise<void> {
 
 /**
  * Seconds to forward the COUNT timed instances: from the 'instance forwarded' line of the last
- * warm-up instance (the lane sends in queue order) or, with no warm-up, from the 'ready' line, to
- * the last 'instance forwarded' line.
+ * warm-up instance (the lane sends in queue order; checked) or, with no warm-up, from the 'ready'
+ * line, to the last 'instance forwarded' line.
  */
-function forwardTime(d: Daemon, warm: number): number {
+function forwardTime(d: Daemon, warm: GeneratedFile[]): number {
   const fwd = d.logs.filter((l) => l.msg === 'instance forwarded');
-  if (fwd.length !== warm + COUNT) throw new Error(`${fwd.length} 'instance forwarded' lines, expected ${warm + COUNT}`);
-  const start = warm > 0 ? fwd[warm - 1] : d.logs.find((l) => l.msg === 'ready')!;
+  const n = warm.length;
+  if (fwd.length !== n + COUNT) throw new Error(`${fwd.length} 'instance forwarded' lines, expected ${n + COUNT}`);
+  const warmUids = new Set(warm.map((f) => f.sopInstanceUid));
+  if (!fwd.slice(0, n).every((l) => warmUids.has(l.sopInstanceUid as string))) throw new Error('the warm-up instances were not forwarded first');
+  const start = n > 0 ? fwd[n - 1] : d.logs.find((l) => l.msg === 'ready')!;
   return (logTime(fwd[fwd.length - 1]) - logTime(start)) / 1000;
 }
 
@@ -89,7 +92,7 @@ async function fromSpool(files: GeneratedFile[], warm: GeneratedFile[]): Promise
     const s = await scp(port);
     d = await startDaemon(daemonOpts(tmp, port));
     await forwarded(d, warm.length + COUNT);
-    const pacsgate = forwardTime(d, warm.length);
+    const pacsgate = forwardTime(d, warm);
     await d.kill('SIGTERM');
     await stopScp(s);
     return { pacsgate, storescu: await direct(files, warm) };
