@@ -427,10 +427,10 @@ export class Destination {
     const transcode = this.deps.transcode ?? transcodeStream;
     const lease = new ChunkLease(this.chunks, LEASE_CHUNKS);
     const stored = this.deps.spool.readDataset(r.id, lease);
-    const source = transcode(stored, r.transferSyntax, ctx.transferSyntax);
     // Sent as stored, the data set's bytes are the chunks' bytes in order, so what the socket has taken
     // can be reused. A transcoder's output has other offsets, and it may hold chunks: no reuse then.
     const asStored = r.transferSyntax === ctx.transferSyntax && !this.deps.transcode;
+    const source = asStored ? stored : transcode(stored, r.transferSyntax, ctx.transferSyntax);
     const counted = this.deps.onBytesSent;
     const dataset = (async function* guard(): AsyncGenerator<Buffer> {
       let pos = 0;

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { encodeCommandSet, type CommandSet } from '../dicom/command-set.js';
 import { ERROR_CODES, GatewayError } from '../errors.js';
 import type { DulSocket } from './dul/socket-adapter.js';
-import { commandPdus, datasetPdus } from './dimse/fragment.js';
+import { commandPdus, DatasetFramer } from './dimse/fragment.js';
 
 /**
  * Data set PDUs are written in groups of about this many bytes, corked into one writev: with a peer
@@ -51,21 +51,32 @@ export class DimseSender {
    * Resolves once every byte is with the kernel, so all of the source's buffers are free again.
    */
   async sendDataset(contextId: number, source: AsyncIterable<Buffer> | Iterable<Buffer>, onReleased?: (bytes: number) => void): Promise<void> {
+    // Framed synchronously chunk by chunk (no promise per PDU); the next chunk is pulled only once the
+    // PDUs before it are grouped or written.
+    const framer = new DatasetFramer(contextId, this.peerMaxPdu);
+    const framed: Buffer[][] = [];
+    const lengths: number[] = []; // PDV value bytes of each PDU in `framed` (headers not counted)
     let group: Buffer[][] = [];
-    let bytes = 0; // data set bytes in `group` (PDV values, headers not counted)
+    let bytes = 0; // data set bytes in `group`
     let sent = 0; // data set bytes in the groups written so far
-    for await (const p of datasetPdus(contextId, source, this.peerMaxPdu)) {
-      group.push(p);
-      for (let i = 1; i < p.length; i++) bytes += p[i].length; // p[0] is the PDU + PDV header
-      if (bytes >= SEND_BATCH_BYTES) {
-        await this.sendPdus(group);
-        sent += bytes;
-        group = [];
-        bytes = 0;
-        if (onReleased && this.dul.allWritten()) onReleased(sent);
+    for await (const chunk of source) {
+      framer.push(chunk, framed, lengths);
+      for (let i = 0; i < framed.length; i++) {
+        group.push(framed[i]);
+        bytes += lengths[i];
+        if (bytes >= SEND_BATCH_BYTES) {
+          await this.sendPdus(group);
+          sent += bytes;
+          group = [];
+          bytes = 0;
+          if (onReleased && this.dul.allWritten()) onReleased(sent);
+        }
       }
+      framed.length = 0;
+      lengths.length = 0;
     }
-    if (group.length > 0) await this.sendPdus(group);
+    group.push(framer.finish());
+    await this.sendPdus(group);
     // The source may reuse its buffers once this resolves (forwarding lends pooled ones).
     await this.dul.flushed();
   }

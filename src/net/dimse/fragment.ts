@@ -29,31 +29,44 @@ export function commandPdus(contextId: number, command: Buffer, peerMaxPdu: numb
   return out;
 }
 
+const EMPTY = Buffer.alloc(0);
+
 /**
- * Streams a data set of unknown length into P-DATA-TF PDUs of at most `peerMaxPdu`. A full PDV is
- * held back until more bytes arrive, so the last-fragment flag (PS3.8 Annex E.2) is always right.
+ * Cuts a data set of unknown length, pushed chunk by chunk, into P-DATA-TF PDUs of at most
+ * `peerMaxPdu`, synchronously. A full PDV is held back until more bytes arrive, so the last-fragment
+ * flag (PS3.8 Annex E.2) is always right. The PDUs hold views of the chunks, not copies.
  */
-export async function* datasetPdus(
-  contextId: number,
-  source: AsyncIterable<Buffer> | Iterable<Buffer>,
-  peerMaxPdu: number,
-): AsyncGenerator<Buffer[]> {
-  const max = maxPdvData(peerMaxPdu);
-  let pending: Buffer[] = [];
-  let pendingLength = 0;
-  for await (const chunk of source) {
+export class DatasetFramer {
+  private readonly max: number;
+  private pending: Buffer[] = [];
+  private pendingLength = 0;
+
+  constructor(private readonly contextId: number, peerMaxPdu: number) {
+    this.max = maxPdvData(peerMaxPdu);
+  }
+
+  /** Appends the PDUs that `chunk` completes to `out`, with their PDV value lengths to `lengths`. */
+  push(chunk: Buffer, out: Buffer[][], lengths: number[]): void {
     let c = chunk;
     while (c.length > 0) {
-      if (pendingLength === max) {
-        yield pdu(contextId, 0, pending, pendingLength);
-        pending = [];
-        pendingLength = 0;
+      if (this.pendingLength === this.max) {
+        out.push(pdu(this.contextId, 0, this.pending, this.pendingLength));
+        lengths.push(this.pendingLength);
+        this.pending = [];
+        this.pendingLength = 0;
       }
-      const take = Math.min(c.length, max - pendingLength);
-      pending.push(c.subarray(0, take));
-      pendingLength += take;
-      c = c.subarray(take);
+      const take = Math.min(c.length, this.max - this.pendingLength);
+      this.pending.push(take === c.length ? c : c.subarray(0, take));
+      this.pendingLength += take;
+      c = take === c.length ? EMPTY : c.subarray(take);
     }
   }
-  yield pdu(contextId, PDV_LAST, pending, pendingLength);
+
+  /** The last PDU (last-fragment flag set), possibly with an empty PDV; the framer is spent after. */
+  finish(): Buffer[] {
+    const last = pdu(this.contextId, PDV_LAST, this.pending, this.pendingLength);
+    this.pending = [];
+    this.pendingLength = 0;
+    return last;
+  }
 }

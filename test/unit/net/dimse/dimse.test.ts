@@ -2,26 +2,31 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { encodeCommandSet } from '../../../../src/dicom/command-set.js';
 import { MessageAssembler } from '../../../../src/net/dimse/assembler.js';
-import { commandPdus, datasetPdus } from '../../../../src/net/dimse/fragment.js';
+import { commandPdus, DatasetFramer } from '../../../../src/net/dimse/fragment.js';
 import { echoRq, storeRq } from '../../../../src/net/dimse/messages.js';
 import { PduReader } from '../../../../src/net/pdu/reader.js';
 
 const STORE = storeRq({ messageId: 1, sopClassUid: '1.2.840.10008.5.1.4.1.1.2', sopInstanceUid: '1.2.3' });
 
-async function collect(gen: AsyncIterable<Buffer[]>): Promise<Buffer[][]> {
+/** Every PDU of a data set pushed through a DatasetFramer in the given chunks. */
+function frame(contextId: number, chunks: Buffer[], maxPdu: number): Buffer[][] {
+  const framer = new DatasetFramer(contextId, maxPdu);
   const out: Buffer[][] = [];
-  for await (const p of gen) out.push(p);
+  const lengths: number[] = [];
+  for (const c of chunks) framer.push(c, out, lengths);
+  lengths.forEach((n, i) => assert.equal(n, Buffer.concat(out[i]).length - 12, `PDV length of PDU ${i}`));
+  out.push(framer.finish());
   return out;
 }
 
-test('data set fragmentation: every P-DATA-TF ≤ peer max, last flag only on the last, bytes preserved', async () => {
+test('data set fragmentation: every P-DATA-TF ≤ peer max, last flag only on the last, bytes preserved', () => {
   const data = Buffer.alloc(100000, 0);
   for (let i = 0; i < data.length; i++) data[i] = i & 0xff;
   for (const max of [4096, 16384, 16390, 99994, 100006, 0]) {
     for (const chunk of [1000, 16378, 65536, 100000]) {
       const src = [];
       for (let i = 0; i < data.length; i += chunk) src.push(data.subarray(i, i + chunk));
-      const pdus = await collect(datasetPdus(3, src, max));
+      const pdus = frame(3, src, max);
       const r = new PduReader({ maxPduLength: max || 1 << 20 });
       const got: Buffer[] = [];
       let lasts = 0;
@@ -44,14 +49,14 @@ test('data set fragmentation: every P-DATA-TF ≤ peer max, last flag only on th
   }
 });
 
-test('an exact multiple of the PDV size still ends with a non-empty last fragment', async () => {
-  const pdus = await collect(datasetPdus(1, [Buffer.alloc(16378 * 2)], 16384));
+test('an exact multiple of the PDV size still ends with a non-empty last fragment', () => {
+  const pdus = frame(1, [Buffer.alloc(16378 * 2)], 16384);
   assert.equal(pdus.length, 2);
   assert.equal(Buffer.concat(pdus[1]).readUInt8(11), 2);
 });
 
-test('an empty data set is one empty last fragment', async () => {
-  const pdus = await collect(datasetPdus(1, [], 16384));
+test('an empty data set is one empty last fragment', () => {
+  const pdus = frame(1, [], 16384);
   assert.equal(pdus.length, 1);
   assert.equal(Buffer.concat(pdus[0]).length, 12);
 });
