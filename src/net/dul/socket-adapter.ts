@@ -142,7 +142,9 @@ export class DulSocket implements DulPort {
     else if (this.fsm.state !== 'Sta13') this.socket.destroy();
   }
   drained(): Promise<void> {
-    if (!this.socket.writableNeedDrain || this.socket.destroyed) return Promise.resolve();
+    // A corked group above the stream's highWaterMark sets writableNeedDrain even when the kernel took
+    // every byte at once; 'drain' then only follows a tick later. Nothing is left to wait for.
+    if (!this.socket.writableNeedDrain || this.allWritten() || this.socket.destroyed) return Promise.resolve();
     return new Promise((resolve) => {
       const done = (): void => {
         this.socket.off('drain', done);

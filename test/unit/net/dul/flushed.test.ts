@@ -1,5 +1,6 @@
 // DulSocket.flushed(): resolves only once every byte written is with the kernel, which is what lets the
-// forwarder reuse a data set's buffers after store() (src/net/association.ts sendDataset).
+// forwarder reuse a data set's buffers after store() (src/net/association.ts sendDataset). drained():
+// back-pressure between data set groups.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
@@ -50,4 +51,37 @@ test('flushed() resolves for a destroyed socket', async () => {
   client.destroy();
   await dul.flushed();
   assert.ok(dul);
+});
+
+test('drained() does not wait for the next tick\'s drain event once the kernel has taken every byte', async () => {
+  const server = net.createServer((s) => s.resume());
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const client = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1');
+  await new Promise((r) => client.once('connect', r));
+  const dul = new DulSocket({ socket: client, isRequestor: true, maxPduLength: 16384, artimMs: 5000, idleMs: 0, log: silentLog() }, user);
+  try {
+    // One write above the stream's highWaterMark (16 KiB) that loopback takes at once.
+    let taken = false;
+    for (let i = 0; i < 20 && !taken; i++) {
+      dul.sendData([Buffer.alloc(client.writableHighWaterMark + 4096, 1)]);
+      taken = client.writableLength === 0 && client.writableNeedDrain;
+      if (!taken) await new Promise((r) => client.once('drain', r));
+    }
+    assert.ok(taken, 'loopback took a write above the highWaterMark at once');
+    const waiting = client.listenerCount('drain');
+    const d = dul.drained();
+    assert.equal(client.listenerCount('drain'), waiting, 'no drain listener: nothing to wait for');
+    await d;
+    // Still waits when bytes are queued in the stream.
+    client.cork();
+    client.write(Buffer.alloc(client.writableHighWaterMark + 1));
+    assert.equal(client.writableNeedDrain, true);
+    const pending = dul.drained();
+    assert.equal(client.listenerCount('drain'), waiting + 1);
+    client.uncork();
+    await pending;
+  } finally {
+    client.destroy();
+    await new Promise((r) => server.close(r));
+  }
 });
