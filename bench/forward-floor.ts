@@ -28,7 +28,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { decodeCommandSet, encodeCommandSet } from '../src/dicom/command-set.js';
 import { BOOKKEEPING_BATCH, LEASE_CHUNKS, PIPELINE_DEPTH } from '../src/forward/destination.js';
-import { createLogger } from '../src/log.js';
+import { createLogger, type Logger } from '../src/log.js';
 import { storeRq } from '../src/net/dimse/messages.js';
 import { openAssociation } from '../src/net/scu.js';
 import { encodePdu, pDataHeaders } from '../src/net/pdu/codec.js';
@@ -37,6 +37,7 @@ import type { AssociateAc } from '../src/net/pdu/types.js';
 import { ChunkLease, ChunkPool } from '../src/spool/chunk-pool.js';
 import { Spool } from '../src/spool/spool.js';
 import type { Delivery } from '../src/spool/queue.js';
+import type { QueueItem } from '../src/spool/types.js';
 import { startDaemon, waitFor } from '../test/helpers/forward-daemon.js';
 import { freePort, startStorescp, storescuSend, type StoreScp } from '../test/peers/dcmtk.js';
 import { writeCtStudy } from '../test/helpers/ct-study.js';
@@ -160,25 +161,45 @@ class BareAssociation {
   }
 }
 
-/** The minimal sender over a copy of the spool; `record` adds the forward lane's bookkeeping. */
-async function bare(spoolDir: string, record: boolean): Promise<Run> {
+/** Wall and CPU time of this process since the last restart(). */
+class Clock {
+  private c0 = selfCpu();
+  private t0 = process.hrtime.bigint();
+  restart(): void {
+    this.c0 = selfCpu();
+    this.t0 = process.hrtime.bigint();
+  }
+  read(): Run {
+    return { s: Number(process.hrtime.bigint() - this.t0) / 1e9, cpu: selfCpu() - this.c0 };
+  }
+}
+
+/** Opens a copy of the spool and a fresh storescp, and runs `send` over the spool's queued items. */
+async function overSpool(spoolDir: string, send: (spool: Spool, items: QueueItem[], port: number, log: Logger) => Promise<Run>): Promise<Run> {
   const s = await scp();
-  const spool = await Spool.open({ dir: spoolDir, maxBytes: null, log: createLogger('warn').logger });
+  const log = createLogger('warn').logger;
+  const spool = await Spool.open({ dir: spoolDir, maxBytes: null, log });
   try {
     const items = spool.nextQueued(DESTINATION, Number.MAX_SAFE_INTEGER, WARMUP + COUNT + 1);
     if (items.length !== WARMUP + COUNT) throw new Error(`${items.length} queued, expected ${WARMUP + COUNT}`);
+    return await send(spool, items, s.port, log);
+  } finally {
+    await spool.close();
+    await stopScp(s);
+  }
+}
+
+/** The minimal sender over a copy of the spool; `record` adds the forward lane's bookkeeping. */
+function bare(spoolDir: string, record: boolean): Promise<Run> {
+  return overSpool(spoolDir, async (spool, items, port) => {
     const pool = new ChunkPool(CHUNK, LEASE_CHUNKS);
     const { record: first } = items[0];
-    const { assoc, maxPdv } = await BareAssociation.open(s.port, first.sopClassUid, first.transferSyntax);
+    const { assoc, maxPdv } = await BareAssociation.open(port, first.sopClassUid, first.transferSyntax);
     const recorder = new Recorder(spool);
     let messageId = 1;
-    let c0 = selfCpu();
-    let t0 = process.hrtime.bigint();
+    const clock = new Clock();
     for (const [i, { record: r }] of items.entries()) {
-      if (i === WARMUP) {
-        c0 = selfCpu();
-        t0 = process.hrtime.bigint();
-      }
+      if (i === WARMUP) clock.restart();
       const lease = new ChunkLease(pool, LEASE_CHUNKS);
       const startedAt = Date.now();
       const status = await assoc.store(messageId++, r.sopClassUid, r.sopInstanceUid, spool.readDataset(r.id, lease), r.bytes, maxPdv);
@@ -187,13 +208,10 @@ async function bare(spoolDir: string, record: boolean): Promise<Run> {
       if (record) await recorder.add({ id: r.id, status, transferSyntax: r.transferSyntax, startedAt });
     }
     await recorder.settle();
-    const run = { s: Number(process.hrtime.bigint() - t0) / 1e9, cpu: selfCpu() - c0 };
+    const run = clock.read();
     await assoc.release();
     return run;
-  } finally {
-    await spool.close();
-    await stopScp(s);
-  }
+  });
 }
 
 /** Deliveries recorded BOOKKEEPING_BATCH to a transaction, one transaction in flight, as a lane does. */
@@ -217,19 +235,14 @@ class Recorder {
 }
 
 /** `recorded` through pacsgate's SCU, PIPELINE_DEPTH C-STOREs queued on the association. */
-async function viaScu(spoolDir: string): Promise<Run> {
-  const s = await scp();
-  const log = createLogger('warn').logger;
-  const spool = await Spool.open({ dir: spoolDir, maxBytes: null, log });
-  try {
-    const items = spool.nextQueued(DESTINATION, Number.MAX_SAFE_INTEGER, WARMUP + COUNT + 1);
-    if (items.length !== WARMUP + COUNT) throw new Error(`${items.length} queued, expected ${WARMUP + COUNT}`);
+function viaScu(spoolDir: string): Promise<Run> {
+  return overSpool(spoolDir, async (spool, items, port, log) => {
     const pool = new ChunkPool(CHUNK, LEASE_CHUNKS * PIPELINE_DEPTH);
     const { record: first } = items[0];
     const ts = first.transferSyntax;
-    const assoc = await openAssociation({ host: '127.0.0.1', port: s.port, callingAe: 'FLOOR', calledAe: 'BENCH', contexts: [{ abstractSyntax: first.sopClassUid, transferSyntaxes: [ts] }], log });
+    const assoc = await openAssociation({ host: '127.0.0.1', port, callingAe: 'FLOOR', calledAe: 'BENCH', contexts: [{ abstractSyntax: first.sopClassUid, transferSyntaxes: [ts] }], log });
     const recorder = new Recorder(spool);
-    const one = async (r: (typeof items)[number]['record']): Promise<void> => {
+    const one = async (r: QueueItem['record']): Promise<void> => {
       const lease = new ChunkLease(pool, LEASE_CHUNKS);
       const startedAt = Date.now();
       const res = await assoc.store({ abstractSyntax: r.sopClassUid, transferSyntax: ts, sopClassUid: r.sopClassUid, sopInstanceUid: r.sopInstanceUid,
@@ -238,27 +251,22 @@ async function viaScu(spoolDir: string): Promise<Run> {
       if (res.status !== 0) throw new Error(`C-STORE status ${res.status}`);
       await recorder.add({ id: r.id, status: res.status, transferSyntax: ts, startedAt });
     };
-    let c0 = selfCpu();
-    let t0 = process.hrtime.bigint();
+    const clock = new Clock();
     const inFlight: Array<Promise<void>> = [];
     for (const [i, { record: r }] of items.entries()) {
       if (i === WARMUP) {
         await Promise.all(inFlight.splice(0)); // the warm-up's last response
-        c0 = selfCpu();
-        t0 = process.hrtime.bigint();
+        clock.restart();
       }
       inFlight.push(one(r));
       if (inFlight.length >= PIPELINE_DEPTH) await inFlight.shift();
     }
     await Promise.all(inFlight);
     await recorder.settle();
-    const run = { s: Number(process.hrtime.bigint() - t0) / 1e9, cpu: selfCpu() - c0 };
+    const run = clock.read();
     await assoc.release();
     return run;
-  } finally {
-    await spool.close();
-    await stopScp(s);
-  }
+  });
 }
 
 /** The daemon draining a copy of the spool; its CPU from the WARMUP-th forwarded file on. */
