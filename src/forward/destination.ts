@@ -430,7 +430,7 @@ export class Destination {
     // Sent as stored, the data set's bytes are the chunks' bytes in order, so what the socket has taken
     // can be reused. A transcoder's output has other offsets, and it may hold chunks: no reuse then.
     const asStored = r.transferSyntax === ctx.transferSyntax && !this.deps.transcode;
-    const source = asStored ? stored : transcode(stored, r.transferSyntax, ctx.transferSyntax);
+    const source = transcode(stored, r.transferSyntax, ctx.transferSyntax);
     const counted = this.deps.onBytesSent;
     const dataset = (async function* guard(): AsyncGenerator<Buffer> {
       let pos = 0;

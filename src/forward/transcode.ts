@@ -28,14 +28,16 @@ export const COMPRESS_SYNTAX = { 'jpeg-lossless': '1.2.840.10008.1.2.4.70', rle:
 export const FALLBACK_SYNTAXES: readonly string[] = [EXPLICIT_VR_LE, IMPLICIT_VR_LE];
 
 /**
- * Streams `source` (dataset bytes in `from`) re-encoded in `to`.
- * @throws GW_ERR_DICOM_TRANSFER_SYNTAX when the pair cannot be transcoded; reader errors for bad data.
+ * `source` (dataset bytes in `from`) re-encoded in `to`: `source` itself when the two are the same
+ * (no generator in between, so the bytes reach the socket with no extra step per chunk).
+ * @throws GW_ERR_DICOM_TRANSFER_SYNTAX (when iterated) when the pair cannot be transcoded; reader
+ *   errors for bad data.
  */
-export async function* transcodeStream(source: AsyncIterable<Buffer>, from: string, to: string): AsyncGenerator<Buffer> {
-  if (from === to) {
-    yield* source;
-    return;
-  }
+export function transcodeStream(source: AsyncIterable<Buffer>, from: string, to: string): AsyncIterable<Buffer> {
+  return from === to ? source : convert(source, from, to);
+}
+
+async function* convert(source: AsyncIterable<Buffer>, from: string, to: string): AsyncGenerator<Buffer> {
   if (canDecodeTo(from, to)) {
     yield* decodeDataset(source, from, to);
     return;
