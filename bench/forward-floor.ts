@@ -20,7 +20,7 @@
 // process's; pacsgate: the daemon's, from its WARMUP-th stored file on) and storescu's time ÷ each
 // case's. Medians at the end.
 // Usage: npm run bench:forward-floor [-- ROUNDS=3 COUNT=1000 WARMUP=200]
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -41,6 +41,7 @@ import type { QueueItem } from '../src/spool/types.js';
 import { startDaemon, waitFor } from '../test/helpers/forward-daemon.js';
 import { freePort, startStorescp, storescuSend, type StoreScp } from '../test/peers/dcmtk.js';
 import { writeCtStudy } from '../test/helpers/ct-study.js';
+import { processCpu } from './proc.js';
 
 const ROUNDS = Number(process.argv[2] ?? 3);
 const COUNT = Number(process.argv[3] ?? 1000);
@@ -51,14 +52,6 @@ const CHUNK = 256 * 1024;
 
 interface Run { s: number; cpu: number }
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-/** CPU seconds of a process (utime + stime, /proc/PID/stat fields 14 and 15), or of its waited-for
- *  children (cutime + cstime, fields 16 and 17). */
-function procCpu(pid: number | 'self', children = false): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // from field 3 (state) on
-  const i = children ? 16 - 3 : 14 - 3;
-  return (Number(f[i]) + Number(f[i + 1])) / 100;
-}
 const selfCpu = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
 
 async function scp(port?: number): Promise<StoreScp> {
@@ -75,10 +68,10 @@ async function viaStorescu(files: string[], warm: string[]): Promise<Run> {
   const storescu = promisify(execFile);
   try {
     if (warm.length) await storescu('storescu', ['-aec', 'BENCH', '127.0.0.1', String(s.port), ...warm], { maxBuffer: 64 * 1024 * 1024 });
-    const c0 = procCpu('self', true);
+    const c0 = processCpu('self').children;
     const t0 = process.hrtime.bigint();
     await storescu('storescu', ['-aec', 'BENCH', '127.0.0.1', String(s.port), ...files], { maxBuffer: 64 * 1024 * 1024 });
-    return { s: Number(process.hrtime.bigint() - t0) / 1e9, cpu: procCpu('self', true) - c0 };
+    return { s: Number(process.hrtime.bigint() - t0) / 1e9, cpu: processCpu('self').children - c0 };
   } finally {
     await stopScp(s);
   }
@@ -277,9 +270,9 @@ async function daemon(spoolDir: string): Promise<Run> {
     const d = await startDaemon({ spoolDir, config: { destinations: [{ name: DESTINATION, aeTitle: 'BENCH', host: '127.0.0.1', port }] } });
     const stored = (): number => readdirSync(s.dir).length;
     await waitFor('warm-up forwarded', 600_000, () => Promise.resolve(stored() >= WARMUP), 1);
-    const c0 = procCpu(d.pid);
+    const c0 = processCpu(d.pid).own;
     await waitFor('all forwarded', 600_000, () => Promise.resolve(stored() >= WARMUP + COUNT), 10);
-    const cpu = procCpu(d.pid) - c0;
+    const cpu = processCpu(d.pid).own - c0;
     await waitFor('all recorded', 60_000, async () => (await d.destination(DESTINATION)).forwarded === WARMUP + COUNT, 50);
     const time = (l: Record<string, unknown>): number => Date.parse(l.time as string);
     const fwd = d.logs.filter((l) => l.msg === 'instance forwarded');

@@ -16,6 +16,7 @@ import { writeCtStudy } from '../test/helpers/ct-study.js';
 import { freePort } from '../test/peers/dcmtk.js';
 import { cleanupDaemons, startDaemon } from '../test/helpers/daemon.js';
 import { ROOT, run } from '../test/helpers/net.js';
+import { processCpu } from './proc.js';
 import { withLowSteal } from './steal.js';
 
 const arg = (name: string, def: number): number => {
@@ -56,11 +57,10 @@ function vm(pid: number): number {
   }
 }
 
-/** CPU seconds of `pid` including its waited-for children (utime+stime+cutime+cstime, PS: clock ticks of 10 ms). */
+/** CPU seconds of `pid` including its waited-for children. */
 function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / 100;
+  const c = processCpu(pid);
+  return c.own + c.children;
 }
 
 /** Children of `pid` (storescp --fork), from /proc. */
