@@ -148,7 +148,7 @@ class BareAssociation {
 
   async release(): Promise<void> {
     const rp = this.next();
-    this.sock.write(Buffer.from([0x05, 0, 0, 0, 0, 4, 0, 0, 0, 0]));
+    this.sock.write(encodePdu({ type: 0x05 }));
     await rp;
     this.sock.end();
   }
