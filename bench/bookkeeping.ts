@@ -1,8 +1,9 @@
 // Forward bookkeeping benchmark (issue 4): what recording deliveries costs the spool, without any
 // networking. 1000 instances of 512 KiB are stored for one destination, then marked forwarded
-// (Spool.markForwarded, which deletes each instance) N per transaction, one transaction in flight,
-// with a turn of the event loop between deliveries as a forward lane has. Prints, per N, the event
-// loop's active time and the process's CPU per instance (the rest is lmdb-js's writer thread).
+// (Spool.markForwarded) N per transaction, one transaction in flight, with a turn of the event loop
+// between deliveries as a forward lane has; then deleted by Spool.sweep() (docs/spool.md "Deletion").
+// Prints, per N, the event loop's active time and the process's CPU per instance (the rest is
+// lmdb-js's writer thread), for the deliveries and for the sweep.
 // A 200-instance warm-up runs first, unreported.
 // Usage: node dist/bench/bookkeeping.js [BATCHES=1,4,8] [COUNT=1000]
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -47,12 +48,20 @@ async function runCase(batch: number, count = COUNT, print = true): Promise<void
     const wallUs = (performance.now() - t0) * 1000 / count;
     const elu = performance.eventLoopUtilization(elu0);
     const cpu = process.cpuUsage(cpu0);
+    // The sweep the spool would start SWEEP_LULL_MS later (or one already running), timed on its own.
+    const sweepElu0 = performance.eventLoopUtilization();
+    const sweepCpu0 = process.cpuUsage();
+    await spool.sweep();
+    const sweepElu = performance.eventLoopUtilization(sweepElu0);
+    const sweepCpu = process.cpuUsage(sweepCpu0);
     if (spool.stats().instances !== 0) throw new Error(`${spool.stats().instances} instances left`);
     if (print) console.log(JSON.stringify({
       deliveriesPerTransaction: batch, instances: count,
       eventLoopActiveUsPerInstance: Math.round(elu.active * 1000 / count),
       processCpuUsPerInstance: Math.round((cpu.user + cpu.system) / count),
       wallUsPerInstance: Math.round(wallUs),
+      sweepEventLoopActiveUsPerInstance: Math.round(sweepElu.active * 1000 / count),
+      sweepProcessCpuUsPerInstance: Math.round((sweepCpu.user + sweepCpu.system) / count),
     }));
   } finally {
     await spool.close();

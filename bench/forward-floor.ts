@@ -5,8 +5,8 @@
 //                 (Spool.readDataset), the PDUs written straight to the socket, one C-STORE at a time,
 //                 no DUL state machine, no queue, no log;
 //   recorded      the same, each delivery recorded as a forward lane does (Spool.markForwarded,
-//                 BOOKKEEPING_BATCH per transaction, one in flight): the queue update and the
-//                 instance's deletion;
+//                 BOOKKEEPING_BATCH per transaction, one in flight): the queue update (the
+//                 spool sweeps the delivered instances by itself, as in the daemon);
 //   scu           recorded, with pacsgate's SCU (openAssociation, store(): DUL state machine, DIMSE,
 //                 timeouts) instead of raw PDUs, the next C-STORE queued behind the one on the wire
 //                 as a lane does (PIPELINE_DEPTH);

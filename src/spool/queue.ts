@@ -34,10 +34,10 @@ export interface Delivery {
 
 /**
  * queued → forwarded (moved to the ledger), counting the attempt that delivered it: no 'sending' state
- * is written while an instance is on the wire (docs/spool.md "Queue"). Deletes the instance once every
- * destination is done and no retention applies; no ledger entry is written for it then.
+ * is written while an instance is on the wire (docs/spool.md "Queue"). Once every destination is done,
+ * the instance is marked for Spool.sweep() (records.ts finishIfDeliveredTxn).
  */
-export function markForwardedTxn(dbs: SpoolDbs, destination: string, d: Delivery, now: number, retentionMs: number): QueueEntry | undefined {
+export function markForwardedTxn(dbs: SpoolDbs, destination: string, d: Delivery, now: number): QueueEntry | undefined {
   const key: QueueKey = [destination, d.id];
   const entry = dbs.queue.get(key);
   if (!entry) return undefined;
@@ -54,8 +54,8 @@ export function markForwardedTxn(dbs: SpoolDbs, destination: string, d: Delivery
   };
   delete done.lastError;
   dbs.queue.remove(key);
-  // The ledger keeps a delivery while its instance lives: none is written for an instance deleted here.
-  if (finishIfDeliveredTxn(dbs, d.id, now, retentionMs) !== 'deleted') dbs.ledger.put(key, done);
+  dbs.ledger.put(key, done); // kept while the instance lives (deleteInstanceTxn removes it)
+  finishIfDeliveredTxn(dbs, d.id, now);
   return done;
 }
 
@@ -97,12 +97,13 @@ export function retryDeadTxn(dbs: SpoolDbs, key: QueueKey, now: number): QueueEn
 }
 
 /** Drops a dead delivery for good; the ledger keeps it (state 'dead', discardedAt) while the instance lives. */
-export function discardDeadTxn(dbs: SpoolDbs, key: QueueKey, now: number, retentionMs: number): QueueEntry | undefined {
+export function discardDeadTxn(dbs: SpoolDbs, key: QueueKey, now: number): QueueEntry | undefined {
   const entry = dbs.deadLetter.get(key);
   if (!entry) return undefined;
   const gone: QueueEntry = { ...entry, discardedAt: now };
   dbs.deadLetter.remove(key);
-  if (finishIfDeliveredTxn(dbs, key[1], now, retentionMs) !== 'deleted') dbs.ledger.put(key, gone);
+  dbs.ledger.put(key, gone);
+  finishIfDeliveredTxn(dbs, key[1], now);
   return gone;
 }
 

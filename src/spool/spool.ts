@@ -29,6 +29,15 @@ export const LONE_SENDER_MS = 1000;
 /** After a synchronous commit slower than SpoolOptions.slowSyncMs, this long on the group commit. */
 export const SLOW_SYNC_HOLD_MS = 60_000;
 const DEFAULT_SLOW_SYNC_MS = 50;
+/**
+ * Deletion of delivered instances (docs/spool.md "Deletion"): sweep() starts once no delivery has
+ * finished for SWEEP_LULL_MS, or SWEEP_MAX_DELAY_MS after the first delivery it is to delete at the
+ * latest, so a steady stream is swept too and the data file holds at most about that long of delivered
+ * data beyond the queue. It deletes SWEEP_BATCH instances per transaction.
+ */
+export const SWEEP_LULL_MS = 250;
+export const SWEEP_MAX_DELAY_MS = 2000;
+export const SWEEP_BATCH = 256;
 
 export class Spool {
   readonly dir: string;
@@ -44,7 +53,14 @@ export class Spool {
   private lastIoError: string | undefined;
   /** bytesUsed when an instance was last refused for lack of room; cleared by a commit or freed space. */
   private refusedAtUsed: number | undefined;
+  /** With a retention: sweep() every min(retention, 1 min). */
   private sweepTimer: NodeJS.Timeout | undefined;
+  /** Without one: the next sweep, SWEEP_LULL_MS after the last delivery (sweepSoon). */
+  private sweepSoonTimer: NodeJS.Timeout | undefined;
+  /** ... and at the latest then (epoch ms; undefined when no sweep is pending). */
+  private sweepDeadline: number | undefined;
+  /** The running sweep, if any. */
+  private sweeping: Promise<number> | undefined;
   private readonly unlock: () => void;
   /** The running purge of deleted instances' chunks (records.ts PURGE_BATCH_CHUNKS), if any. */
   private purging: Promise<void> | undefined;
@@ -91,6 +107,8 @@ export class Spool {
       this.sweepTimer = setInterval(() => void this.sweep().catch((err: unknown) => this.ioError(err)),
         Math.min(this.retentionMs, 60_000));
       this.sweepTimer.unref();
+    } else if (this.dueForSweep(Date.now(), 1).length > 0) {
+      this.sweepSoon(); // delivered before a stop or crash, not yet deleted
     }
   }
 
@@ -182,9 +200,8 @@ export class Spool {
   private capacity(): SpoolHealth {
     if (this.closed) return { writable: false, full: false, reason: 'spool closed' };
     if (this.lastIoError) return { writable: false, full: false, reason: `spool i/o error: ${this.lastIoError}` };
-    if (readCounters(this.dbs).bytesUsed + this.reserved >= this.bytesMax) {
-      return { writable: true, full: true, reason: 'spool full' };
-    }
+    const atLimit = (): boolean => readCounters(this.dbs).bytesUsed + this.reserved >= this.bytesMax;
+    if (atLimit() && (!this.sweepForRoom() || atLimit())) return { writable: true, full: true, reason: 'spool full' };
     if (freeBytes(this.dir) < FS_RESERVE_BYTES) return { writable: true, full: true, reason: 'file system full' };
     return { writable: true, full: false };
   }
@@ -256,7 +273,9 @@ export class Spool {
    * wait for an fdatasync. One result per delivery; undefined where the entry is gone (replaced).
    */
   markForwarded(destination: string, deliveries: readonly q.Delivery[], now = Date.now()): Promise<Array<QueueEntry | undefined>> {
-    return this.txn(() => deliveries.map((d) => q.markForwardedTxn(this.dbs, destination, d, now, this.retentionMs)), false);
+    const done = this.txn(() => deliveries.map((d) => q.markForwardedTxn(this.dbs, destination, d, now)), false);
+    this.sweepSoon();
+    return done;
   }
 
   /** → queued again at retryAt (default back-off), or → dead when permanent. */
@@ -269,7 +288,9 @@ export class Spool {
   }
 
   discardDead(destination: string, id: number, now = Date.now()): Promise<QueueEntry | undefined> {
-    return this.txn(() => q.discardDeadTxn(this.dbs, [destination, id], now, this.retentionMs));
+    const gone = this.txn(() => q.discardDeadTxn(this.dbs, [destination, id], now));
+    this.sweepSoon();
+    return gone;
   }
 
   /** Routes a stored instance to one more destination (no-op when already queued or dead there). */
@@ -297,11 +318,68 @@ export class Spool {
     return q.oldestQueuedAt(this.dbs, destination);
   }
 
-  /** Deletes delivered instances whose retention has passed; returns how many. */
-  async sweep(now = Date.now()): Promise<number> {
-    const due = [...this.dbs.retained.getRange({})].filter(({ value }) => value + this.retentionMs <= now);
-    if (due.length === 0) return 0;
-    return this.txn(() => due.filter(({ key }) => deleteInstanceTxn(this.dbs, key) !== undefined).length);
+  /**
+   * Deletes delivered instances whose retention (if any) has passed, SWEEP_BATCH per transaction;
+   * resolves with how many. Runs by itself (sweepSoon, or the retention's timer); one at a time.
+   * Committed, not synced: a deletion lost to a crash is done again, the `retained` marker being lost
+   * with it.
+   */
+  sweep(now = Date.now()): Promise<number> {
+    const run = (this.sweeping ?? Promise.resolve(0)).catch(() => 0).then(async () => {
+      let n = 0;
+      for (;;) {
+        const due = this.dueForSweep(now, SWEEP_BATCH);
+        if (due.length === 0) break;
+        n += await this.txn(() => sweepTxn(this.dbs, due), false);
+        if (due.length < SWEEP_BATCH) break;
+      }
+      if (n > 0) this.log.debug({ instances: n }, 'spool swept');
+      return n;
+    });
+    this.sweeping = run;
+    void run.finally(() => {
+      if (this.sweeping === run) this.sweeping = undefined;
+    }).catch(() => undefined);
+    return run;
+  }
+
+  /** Up to `limit` instances marked for deletion whose retention has passed, in id order. */
+  private dueForSweep(now: number, limit: number): number[] {
+    const due: number[] = [];
+    for (const { key, value } of this.dbs.retained.getRange({})) {
+      if (value + this.retentionMs <= now) due.push(key);
+      if (due.length >= limit) break;
+    }
+    return due;
+  }
+
+  /** Without a retention: a sweep once deliveries pause (SWEEP_LULL_MS), SWEEP_MAX_DELAY_MS at most. */
+  private sweepSoon(): void {
+    if (this.retentionMs > 0 || this.closed) return;
+    const now = Date.now();
+    this.sweepDeadline ??= now + SWEEP_MAX_DELAY_MS;
+    const delay = Math.max(0, Math.min(SWEEP_LULL_MS, this.sweepDeadline - now));
+    if (this.sweepSoonTimer) clearTimeout(this.sweepSoonTimer);
+    this.sweepSoonTimer = setTimeout(() => {
+      this.sweepSoonTimer = undefined;
+      this.sweepDeadline = undefined;
+      void this.sweep().catch((err: unknown) => this.ioError(err));
+    }, delay);
+    this.sweepSoonTimer.unref();
+  }
+
+  /**
+   * The limit counts delivered instances until swept: when they hold the spool at its limit, they are
+   * deleted now, in one synchronous transaction, before anything is refused for lack of room.
+   * Returns whether any was.
+   */
+  private sweepForRoom(): boolean {
+    if (this.closed) return false;
+    const due = this.dueForSweep(Date.now(), Infinity);
+    if (due.length === 0) return false;
+    const n = commitSync(this.dbs, () => sweepTxn(this.dbs, due));
+    this.log.debug({ instances: n }, 'spool swept for room');
+    return n > 0;
   }
 
   /**
@@ -348,6 +426,8 @@ export class Spool {
     if (this.closed) return;
     this.closed = true;
     if (this.sweepTimer) clearInterval(this.sweepTimer);
+    if (this.sweepSoonTimer) clearTimeout(this.sweepSoonTimer);
+    await this.sweeping?.catch(() => undefined);
     await this.purging;
     await this.dbs.root.flushed;
     await this.dbs.root.close();
@@ -391,7 +471,8 @@ export class Spool {
   }
 
   private checkRoom(bytes: number): void {
-    const used = readCounters(this.dbs).bytesUsed + this.reserved;
+    let used = readCounters(this.dbs).bytesUsed + this.reserved;
+    if (used + bytes > this.bytesMax && this.sweepForRoom()) used = readCounters(this.dbs).bytesUsed + this.reserved;
     if (used + bytes > this.bytesMax) {
       this.refusedAtUsed = readCounters(this.dbs).bytesUsed;
       throw new GatewayError(ERROR_CODES.SPOOL_FULL, `spool full: ${used} + ${bytes} bytes would pass ${this.bytesMax}`);
@@ -439,6 +520,16 @@ export class Spool {
       },
     );
   }
+}
+
+/** Deletes the instances `ids` (marked in `retained`); a marker whose instance is gone just goes. */
+function sweepTxn(dbs: SpoolDbs, ids: readonly number[]): number {
+  let n = 0;
+  for (const id of ids) {
+    if (deleteInstanceTxn(dbs, id)) n++;
+    else dbs.retained.remove(id);
+  }
+  return n;
 }
 
 function bad(key: string, expected: string, found: unknown): GatewayError {

@@ -60,10 +60,14 @@ test('failed (retry later) → failed → forwarded, each attempt counted; insta
     assert.ok(spool.get(rec.id), 'B still pending: instance kept');
     assert.deepEqual(spool.stats().queued, { B: 1 });
     await spool.markForwarded('B', [{ id: rec.id, status: 0, transferSyntax: '1.2.840.10008.1.2.1' }]);
+    assert.ok(spool.get(rec.id), 'every destination done: kept until the next sweep');
+    assert.equal(spool.entry('B', rec.id)?.state, 'forwarded');
+    assert.equal(await spool.sweep(), 1);
     assert.equal(spool.get(rec.id), undefined);
     assert.equal(spool.findBySopInstanceUid('3.1'), undefined);
     assert.equal(spool.entry('A', rec.id), undefined, 'ledger goes with the instance');
-    assert.equal(spool.dbs.ledger.getCount({}), 0, 'no ledger entry written for an instance deleted by its last delivery');
+    assert.equal(spool.dbs.ledger.getCount({}), 0);
+    assert.equal(spool.dbs.retained.getCount({}), 0);
     assert.equal(spool.dbs.chunks.getCount({}), 0);
     assert.deepEqual(spool.stats(), { bytesUsed: 0, bytesMax: spool.stats().bytesMax, instances: 0, queued: {} });
     assert.deepEqual(await spool.markForwarded('B', [{ id: rec.id, status: 0, transferSyntax: 'x' }]), [undefined]);
@@ -83,6 +87,7 @@ test('markForwarded: several deliveries in one transaction; an entry that is gon
     ], 5000);
     assert.deepEqual(out.map((e) => e?.id), [recs[0].id, undefined, recs[1].id, recs[2].id]);
     assert.equal(out[2]?.lastStatus, 0xb000, 'a warning is recorded with the delivery');
+    assert.equal(await spool.sweep(), 3);
     assert.deepEqual(recs.map((r) => spool.get(r.id) !== undefined), [false, false, false, true]);
     assert.deepEqual(spool.stats().queued, { A: 1 });
     assert.equal(spool.stats().instances, 1);
@@ -116,7 +121,8 @@ test('dead letters: permanent failure, listDead, retryDead, discardDead', async 
     assert.ok(gone?.discardedAt);
     assert.ok(spool.get(b.id), 'B is still dead for this instance');
     await spool.discardDead('B', b.id);
-    assert.equal(spool.get(b.id), undefined, 'every destination done: deleted');
+    assert.equal(await spool.sweep(), 1);
+    assert.equal(spool.get(b.id), undefined, 'every destination done: deleted at the sweep');
     assert.deepEqual(spool.listDead(), []);
   });
 });
@@ -144,6 +150,7 @@ test('instances routed nowhere stay; enqueue() routes them later', async () => {
     assert.deepEqual(spool.get(rec.id)?.destinations, ['LATE']);
     assert.equal(await spool.enqueue('LATE', 999_999), undefined);
     await spool.markForwarded('LATE', [{ id: rec.id, status: 0, transferSyntax: '1.2.840.10008.1.2.1' }]);
+    assert.equal(await spool.sweep(), 1);
     assert.equal(spool.get(rec.id), undefined);
   });
 });

@@ -192,6 +192,7 @@ test('a large deleted instance has its chunks purged in bounded transactions; a 
     assert.equal(chunksOf(spool, big.id), Math.ceil(3.5 * PURGE_BATCH_CHUNKS));
     await spool.markForwarded('A', [{ id: big.id, status: 0, transferSyntax: big.transferSyntax }]);
     await spool.markForwarded('A', [{ id: small.id, status: 0, transferSyntax: small.transferSyntax }]);
+    assert.equal(await spool.sweep(), 2);
     assert.equal(spool.get(big.id), undefined, 'gone for readers at once');
     assert.equal(chunksOf(spool, small.id), 0, 'a small instance loses its chunks in the deleting transaction');
     await spool.purge();
@@ -203,8 +204,10 @@ test('a large deleted instance has its chunks purged in bounded transactions; a 
     // Deletions that land while a purge is running are purged too.
     const pair = [await store(spool, '2.4', bytesFor(9, 100 * 1024), ['A']), await store(spool, '2.5', bytesFor(10, 100 * 1024), ['A'])];
     await spool.markForwarded('A', [{ id: pair[0].id, status: 0, transferSyntax: pair[0].transferSyntax }]);
+    await spool.sweep();
     await new Promise((resolve) => setImmediate(resolve)); // the first purge has started
     await spool.markForwarded('A', [{ id: pair[1].id, status: 0, transferSyntax: pair[1].transferSyntax }]);
+    await spool.sweep();
     await spool.purge();
     assert.deepEqual(pair.map((r) => chunksOf(spool, r.id)), [0, 0]);
     assert.equal(spool.dbs.partial.getCount(), 0);

@@ -1,0 +1,113 @@
+// Deletion of delivered instances (docs/spool.md "Deletion"): not in the delivering transaction, but
+// by Spool.sweep(), which runs by itself once deliveries pause, at the latest SWEEP_MAX_DELAY_MS after
+// the first delivery it is to delete, at once when the instances it would delete hold the spool at its
+// limit, and after a restart.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Spool, SWEEP_BATCH, SWEEP_LULL_MS, SWEEP_MAX_DELAY_MS } from '../../../src/spool/spool.js';
+import { bytesFor, captureLogger, store, tempDir } from './helpers.js';
+
+const TS = '1.2.840.10008.1.2.1';
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(what: string, ms: number, cond: () => boolean): Promise<void> {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+test('a delivered instance stays (retained, ledger kept) until the sweep that follows a pause in deliveries', async () => {
+  const t = tempDir();
+  const spool = await Spool.open({ dir: t.dir, maxBytes: null, log: captureLogger().log });
+  try {
+    const a = await store(spool, '9.1', bytesFor(1, 300_000), ['A']);
+    const b = await store(spool, '9.2', bytesFor(2, 1000), ['A', 'B']);
+    const t0 = Date.now();
+    await spool.markForwarded('A', [{ id: a.id, status: 0, transferSyntax: TS }, { id: b.id, status: 0, transferSyntax: TS }]);
+    assert.ok(spool.get(a.id), 'not deleted by the delivering transaction');
+    assert.equal(spool.entry('A', a.id)?.state, 'forwarded');
+    assert.ok(spool.dbs.retained.get(a.id)! >= t0);
+    assert.equal(spool.dbs.retained.get(b.id), undefined, 'B still pending: not marked');
+    await until('the sweep', 10 * SWEEP_LULL_MS + 2000, () => spool.get(a.id) === undefined);
+    assert.ok(Date.now() - t0 >= SWEEP_LULL_MS - 20, 'not before the lull');
+    assert.ok(spool.get(b.id), 'an instance another destination still waits for is kept');
+    assert.deepEqual(spool.stats(), { bytesUsed: 1000, bytesMax: spool.stats().bytesMax, instances: 1, queued: { B: 1 } });
+    assert.equal(spool.dbs.retained.getCount({}), 0);
+    assert.deepEqual(spool.verify().problems, []);
+  } finally {
+    await spool.close();
+    t.cleanup();
+  }
+});
+
+test('deliveries that never pause are swept within SWEEP_MAX_DELAY_MS (more than one SWEEP_BATCH of them)', async () => {
+  const t = tempDir();
+  const spool = await Spool.open({ dir: t.dir, maxBytes: null, log: captureLogger().log });
+  try {
+    const n = SWEEP_BATCH + 10;
+    const ids: number[] = [];
+    for (let i = 0; i < n; i++) ids.push((await store(spool, `9.3.${i}`, bytesFor(i, 200), ['A'])).id);
+    const first = Date.now();
+    await spool.markForwarded('A', ids.slice(0, n - 1).map((id) => ({ id, status: 0, transferSyntax: TS })));
+    // One more delivery every SWEEP_LULL_MS / 2: the lull never comes, the deadline does.
+    let sweptAt: number | undefined;
+    while (Date.now() - first < SWEEP_MAX_DELAY_MS + 1500) {
+      await sleep(SWEEP_LULL_MS / 2);
+      await spool.markForwarded('A', [{ id: ids[n - 1], status: 0, transferSyntax: TS }]); // gone after the first: a no-op
+      if (spool.get(ids[0]) === undefined) {
+        sweptAt = Date.now();
+        break;
+      }
+    }
+    assert.ok(sweptAt !== undefined, 'swept while deliveries went on');
+    assert.ok(sweptAt - first >= SWEEP_MAX_DELAY_MS - 50 && sweptAt - first < SWEEP_MAX_DELAY_MS + 1500, `${sweptAt - first} ms`);
+    await until('all swept', 5000, () => spool.stats().instances === 0);
+  } finally {
+    await spool.close();
+    t.cleanup();
+  }
+});
+
+test('delivered instances holding the spool at its limit are deleted at once to make room', async () => {
+  const t = tempDir();
+  const spool = await Spool.open({ dir: t.dir, maxBytes: 100_000, log: captureLogger().log });
+  try {
+    const a = await store(spool, '9.4', bytesFor(4, 60_000), ['A']);
+    await assert.rejects(store(spool, '9.5', bytesFor(5, 60_000), ['A']), { code: 'GW_ERR_SPOOL_FULL' });
+    await spool.markForwarded('A', [{ id: a.id, status: 0, transferSyntax: TS }]);
+    assert.ok(spool.get(a.id), 'not swept yet');
+    const b = await store(spool, '9.6', bytesFor(6, 60_000), ['A']); // sweeps A first (synchronously)
+    assert.equal(spool.get(a.id), undefined);
+    assert.equal(spool.stats().bytesUsed, 60_000);
+    assert.ok(spool.get(b.id));
+    await spool.markForwarded('A', [{ id: b.id, status: 0, transferSyntax: TS }]);
+    await store(spool, '9.7', bytesFor(7, 60_000), ['A']);
+    assert.equal(spool.get(b.id), undefined);
+    await assert.rejects(store(spool, '9.8', bytesFor(8, 60_000), ['A']), { code: 'GW_ERR_SPOOL_FULL' }, 'nothing delivered left to sweep');
+    assert.equal(spool.health().full, true);
+    assert.deepEqual(spool.verify().problems, []);
+  } finally {
+    await spool.close();
+    t.cleanup();
+  }
+});
+
+test('instances delivered but not yet swept when the spool closed are swept after it reopens', async () => {
+  const t = tempDir();
+  const opts = { dir: t.dir, maxBytes: null, log: captureLogger().log };
+  let spool = await Spool.open(opts);
+  try {
+    const a = await store(spool, '9.9', bytesFor(9, 5000), ['A']);
+    await spool.markForwarded('A', [{ id: a.id, status: 0, transferSyntax: TS }]);
+    await spool.close(); // before SWEEP_LULL_MS: nothing swept
+    spool = await Spool.open(opts);
+    assert.ok(spool.get(a.id));
+    await until('the sweep after reopening', 10 * SWEEP_LULL_MS + 2000, () => spool.get(a.id) === undefined);
+    assert.equal(spool.stats().instances, 0);
+  } finally {
+    await spool.close();
+    t.cleanup();
+  }
+});
