@@ -11,7 +11,7 @@ import { lockSpoolDir } from './lock.js';
 import { MappedPages } from './mapped.js';
 import { decideMaxBytes, freeBytes } from './max-bytes.js';
 import * as q from './queue.js';
-import { deleteInstanceTxn, META, purgeStepTxn, readCounters } from './records.js';
+import { deleteInstanceTxn, META, PURGE_BATCH_CHUNKS, purgeStepTxn, readCounters } from './records.js';
 import { recoverNextId, removePartialsTxn, verify } from './recovery.js';
 import { ChunkedWriter, type SpoolWriter, type WriterHost } from './writer.js';
 import type {
@@ -33,11 +33,14 @@ const DEFAULT_SLOW_SYNC_MS = 50;
  * Deletion of delivered instances (docs/spool.md "Deletion"): sweep() starts once no delivery has
  * finished for SWEEP_LULL_MS, or SWEEP_MAX_DELAY_MS after the first delivery it is to delete at the
  * latest, so a steady stream is swept too and the data file holds at most about that long of delivered
- * data beyond the queue. It deletes SWEEP_BATCH instances per transaction.
+ * data beyond the queue. It deletes up to SWEEP_BATCH instances per transaction, and up to
+ * SWEEP_BATCH_CHUNKS of their chunks (an instance of more than PURGE_BATCH_CHUNKS counts one: its
+ * chunks go to the purge), so no transaction holds the event loop long whatever the instances' sizes.
  */
 export const SWEEP_LULL_MS = 250;
 export const SWEEP_MAX_DELAY_MS = 2000;
 export const SWEEP_BATCH = 256;
+export const SWEEP_BATCH_CHUNKS = 512;
 
 export class Spool {
   readonly dir: string;
@@ -330,8 +333,9 @@ export class Spool {
       for (;;) {
         const due = this.dueForSweep(now, SWEEP_BATCH);
         if (due.length === 0) break;
-        n += await this.txn(() => sweepTxn(this.dbs, due), false);
-        if (due.length < SWEEP_BATCH) break;
+        const step = await this.txn(() => sweepTxn(this.dbs, due), false);
+        n += step.deleted;
+        if (due.length < SWEEP_BATCH && step.done === due.length) break;
       }
       if (n > 0) this.log.debug({ instances: n }, 'spool swept');
       return n;
@@ -374,11 +378,14 @@ export class Spool {
    * Returns whether any was.
    */
   private sweepForRoom(): boolean {
-    if (this.closed) return false;
-    const due = this.dueForSweep(Date.now(), Infinity);
-    if (due.length === 0) return false;
-    const n = commitSync(this.dbs, () => sweepTxn(this.dbs, due));
-    this.log.debug({ instances: n }, 'spool swept for room');
+    let n = 0;
+    const now = Date.now();
+    while (!this.closed) {
+      const due = this.dueForSweep(now, SWEEP_BATCH);
+      if (due.length === 0) break;
+      n += commitSync(this.dbs, () => sweepTxn(this.dbs, due)).deleted;
+    }
+    if (n > 0) this.log.debug({ instances: n }, 'spool swept for room');
     return n > 0;
   }
 
@@ -522,14 +529,28 @@ export class Spool {
   }
 }
 
-/** Deletes the instances `ids` (marked in `retained`); a marker whose instance is gone just goes. */
-function sweepTxn(dbs: SpoolDbs, ids: readonly number[]): number {
-  let n = 0;
+/**
+ * Deletes the instances `ids` (marked in `retained`) in order, until SWEEP_BATCH_CHUNKS of their chunks
+ * (at least one instance); a marker whose instance is gone just goes. `done`: how many of `ids`.
+ */
+function sweepTxn(dbs: SpoolDbs, ids: readonly number[]): { deleted: number; done: number } {
+  let deleted = 0;
+  let chunks = 0;
+  let done = 0;
   for (const id of ids) {
-    if (deleteInstanceTxn(dbs, id)) n++;
-    else dbs.retained.remove(id);
+    const record = dbs.instances.get(id);
+    const cost = record && record.chunks <= PURGE_BATCH_CHUNKS ? record.chunks : 1;
+    if (done > 0 && chunks + cost > SWEEP_BATCH_CHUNKS) break;
+    if (record) {
+      deleteInstanceTxn(dbs, record);
+      deleted++;
+    } else {
+      dbs.retained.remove(id);
+    }
+    chunks += cost;
+    done++;
   }
-  return n;
+  return { deleted, done };
 }
 
 function bad(key: string, expected: string, found: unknown): GatewayError {

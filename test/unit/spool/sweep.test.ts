@@ -4,7 +4,8 @@
 // limit, and after a restart.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Spool, SWEEP_BATCH, SWEEP_LULL_MS, SWEEP_MAX_DELAY_MS } from '../../../src/spool/spool.js';
+import { Spool, SWEEP_BATCH, SWEEP_BATCH_CHUNKS, SWEEP_LULL_MS, SWEEP_MAX_DELAY_MS } from '../../../src/spool/spool.js';
+import { PURGE_BATCH_CHUNKS } from '../../../src/spool/records.js';
 import { bytesFor, captureLogger, store, tempDir } from './helpers.js';
 
 const TS = '1.2.840.10008.1.2.1';
@@ -64,6 +65,33 @@ test('deliveries that never pause are swept within SWEEP_MAX_DELAY_MS (more than
     assert.ok(sweptAt !== undefined, 'swept while deliveries went on');
     assert.ok(sweptAt - first >= SWEEP_MAX_DELAY_MS - 50 && sweptAt - first < SWEEP_MAX_DELAY_MS + 1500, `${sweptAt - first} ms`);
     await until('all swept', 5000, () => spool.stats().instances === 0);
+  } finally {
+    await spool.close();
+    t.cleanup();
+  }
+});
+
+test('a sweep bounds each transaction by SWEEP_BATCH_CHUNKS chunks, not only by instances', async () => {
+  const t = tempDir();
+  const spool = await Spool.open({ dir: t.dir, maxBytes: null, log: captureLogger().log, chunkSize: 1024 });
+  try {
+    const perInstance = PURGE_BATCH_CHUNKS; // the most chunks one deleting transaction removes itself
+    const count = Math.ceil((2.5 * SWEEP_BATCH_CHUNKS) / perInstance);
+    const ids: number[] = [];
+    for (let i = 0; i < count; i++) ids.push((await store(spool, `9.10.${i}`, bytesFor(i, perInstance * 1024), ['A'])).id);
+    await spool.markForwarded('A', ids.map((id) => ({ id, status: 0, transferSyntax: TS })));
+    const root = spool.dbs.root;
+    const original = root.transaction.bind(root);
+    let transactions = 0;
+    root.transaction = ((fn: () => unknown) => {
+      transactions++;
+      return original(fn);
+    }) as typeof root.transaction;
+    assert.equal(await spool.sweep(), count);
+    root.transaction = original;
+    assert.equal(transactions, Math.ceil(count / Math.floor(SWEEP_BATCH_CHUNKS / perInstance)), `${count} instances of ${perInstance} chunks`);
+    assert.equal(spool.dbs.chunks.getCount({}), 0);
+    assert.deepEqual(spool.verify().problems, []);
   } finally {
     await spool.close();
     t.cleanup();
