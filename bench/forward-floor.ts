@@ -11,7 +11,7 @@
 //                 timeouts) instead of raw PDUs, the next C-STORE queued behind the one on the wire
 //                 as a lane does (PIPELINE_DEPTH);
 //   pacsgate      the daemon draining the same spool.
-// WARMUP other instances (default 200) go first in every case, untimed, as in bench/forward.ts: the
+// WARMUP other instances (default 2000) go first in every case, untimed, as in bench/forward.ts: the
 // spool holds them ahead of the timed ones, and storescu sends them to its storescp first. The time
 // runs from the last warm-up instance's response (the daemon: its 'instance forwarded' line) to the
 // last response.
@@ -19,7 +19,7 @@
 // spool and prints seconds, CPU seconds (storescu: the child's; bare, recorded and scu: this
 // process's; pacsgate: the daemon's, from its WARMUP-th stored file on) and storescu's time ÷ each
 // case's. Medians at the end.
-// Usage: npm run bench:forward-floor [-- ROUNDS=3 COUNT=1000 WARMUP=200]
+// Usage: npm run bench:forward-floor [-- ROUNDS=3 COUNT=1000 WARMUP=2000]
 import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import net from 'node:net';
@@ -45,7 +45,7 @@ import { processCpu } from './proc.js';
 
 const ROUNDS = Number(process.argv[2] ?? 3);
 const COUNT = Number(process.argv[3] ?? 1000);
-const WARMUP = Number(process.argv[4] ?? 200);
+const WARMUP = Number(process.argv[4] ?? 2000);
 process.env.TCP_NODELAY = '1';
 const DESTINATION = 'pacs';
 const CHUNK = 256 * 1024;

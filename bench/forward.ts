@@ -3,14 +3,16 @@
 //   A. pacsgate forwarding from its spool (filled beforehand)  vs  storescu sending the same files;
 //   B. storescu → pacsgate → storescp end to end                vs  storescu → storescp directly.
 // Each case REPS times; prints the runs, the medians' ratio and the best-vs-best ratio as JSON lines.
-// WARMUP (default 200) other instances go first through every path, untimed, as bench/receive.ts
+// WARMUP (default 2000) other instances go first through every path, untimed, as bench/receive.ts
 // does: pacsgate's forward lane is then timed after its JIT has warmed up, as in a daemon that has
 // been running, and storescp has stored as many files before the timed send as pacsgate's storescp.
-// WARMUP=0 times a freshly started daemon from its 'ready' line (the measure before the tenth
-// session).
+// 2000 because V8 (--trace-opt) still compiles the forward path that long: 30-80 ms of TurboFan per
+// 250 instances up to the 2000th, on the core storescp needs, then under 15 ms (docs/benchmarks.md,
+// eleventh session). WARMUP=200 is the tenth session's measure; WARMUP=0 times a freshly started
+// daemon from its 'ready' line (the measure before it).
 // A case during which the host stole more than MAX_STEAL ticks (bench/steal.ts) is printed with
 // "discarded" and repeated, up to 3 times; the last attempt is kept either way.
-// Usage: npm run bench:forward [-- REPS=3 COUNT=1000 MAX_STEAL=100 WARMUP=200]
+// Usage: npm run bench:forward [-- REPS=3 COUNT=1000 MAX_STEAL=100 WARMUP=2000]
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,7 +26,7 @@ import { withLowSteal } from './steal.js';
 const REPS = Number(process.argv[2] ?? 3);
 const COUNT = Number(process.argv[3] ?? 1000);
 const MAX_STEAL = Number(process.argv[4] ?? 100);
-const WARMUP = Number(process.argv[5] ?? 200);
+const WARMUP = Number(process.argv[5] ?? 2000);
 const RETRIES = 3;
 process.env.TCP_NODELAY = '1';
 
