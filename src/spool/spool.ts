@@ -322,8 +322,8 @@ export class Spool {
   }
 
   /**
-   * Deletes delivered instances whose retention (if any) has passed, SWEEP_BATCH per transaction;
-   * resolves with how many. Runs by itself (sweepSoon, or the retention's timer); one at a time.
+   * Deletes delivered instances whose retention (if any) has passed, in transactions bounded by
+   * SWEEP_BATCH and SWEEP_BATCH_CHUNKS (sweepTxn); resolves with how many. Runs by itself (sweepSoon, or the retention's timer); one at a time.
    * Committed, not synced: a deletion lost to a crash is done again, the `retained` marker being lost
    * with it.
    */
@@ -374,7 +374,8 @@ export class Spool {
 
   /**
    * The limit counts delivered instances until swept: when they hold the spool at its limit, they are
-   * deleted now, in one synchronous transaction, before anything is refused for lack of room.
+   * deleted now, in synchronous transactions (each bounded as sweep()'s), before anything is refused
+   * for lack of room.
    * Returns whether any was.
    */
   private sweepForRoom(): boolean {
