@@ -19,10 +19,20 @@ async function until(what: string, ms: number, cond: () => boolean): Promise<voi
   }
 }
 
-test('a delivered instance stays (retained, ledger kept) until the sweep that follows a pause in deliveries', async () => {
+/** A fresh spool for `fn`, closed and removed afterwards. */
+async function withSpool(opts: { maxBytes?: number | null; chunkSize?: number }, fn: (spool: Spool) => Promise<void>): Promise<void> {
   const t = tempDir();
-  const spool = await Spool.open({ dir: t.dir, maxBytes: null, log: captureLogger().log });
+  const spool = await Spool.open({ dir: t.dir, maxBytes: opts.maxBytes ?? null, chunkSize: opts.chunkSize, log: captureLogger().log });
   try {
+    await fn(spool);
+  } finally {
+    await spool.close();
+    t.cleanup();
+  }
+}
+
+test('a delivered instance stays (retained, ledger kept) until the sweep that follows a pause in deliveries', async () => {
+  await withSpool({ maxBytes: null }, async (spool) => {
     const a = await store(spool, '9.1', bytesFor(1, 300_000), ['A']);
     const b = await store(spool, '9.2', bytesFor(2, 1000), ['A', 'B']);
     const t0 = Date.now();
@@ -37,16 +47,11 @@ test('a delivered instance stays (retained, ledger kept) until the sweep that fo
     assert.deepEqual(spool.stats(), { bytesUsed: 1000, bytesMax: spool.stats().bytesMax, instances: 1, queued: { B: 1 } });
     assert.equal(spool.dbs.retained.getCount({}), 0);
     assert.deepEqual(spool.verify().problems, []);
-  } finally {
-    await spool.close();
-    t.cleanup();
-  }
+  });
 });
 
 test('deliveries that never pause are swept within SWEEP_MAX_DELAY_MS (more than one SWEEP_BATCH of them)', async () => {
-  const t = tempDir();
-  const spool = await Spool.open({ dir: t.dir, maxBytes: null, log: captureLogger().log });
-  try {
+  await withSpool({ maxBytes: null }, async (spool) => {
     const n = SWEEP_BATCH + 10;
     const ids: number[] = [];
     for (let i = 0; i < n; i++) ids.push((await store(spool, `9.3.${i}`, bytesFor(i, 200), ['A'])).id);
@@ -65,16 +70,11 @@ test('deliveries that never pause are swept within SWEEP_MAX_DELAY_MS (more than
     assert.ok(sweptAt !== undefined, 'swept while deliveries went on');
     assert.ok(sweptAt - first >= SWEEP_MAX_DELAY_MS - 50 && sweptAt - first < SWEEP_MAX_DELAY_MS + 1500, `${sweptAt - first} ms`);
     await until('all swept', 5000, () => spool.stats().instances === 0);
-  } finally {
-    await spool.close();
-    t.cleanup();
-  }
+  });
 });
 
 test('a sweep bounds each transaction by SWEEP_BATCH_CHUNKS chunks, not only by instances', async () => {
-  const t = tempDir();
-  const spool = await Spool.open({ dir: t.dir, maxBytes: null, log: captureLogger().log, chunkSize: 1024 });
-  try {
+  await withSpool({ maxBytes: null, chunkSize: 1024 }, async (spool) => {
     const perInstance = PURGE_BATCH_CHUNKS; // the most chunks one deleting transaction removes itself
     const count = Math.ceil((2.5 * SWEEP_BATCH_CHUNKS) / perInstance);
     const ids: number[] = [];
@@ -92,16 +92,11 @@ test('a sweep bounds each transaction by SWEEP_BATCH_CHUNKS chunks, not only by 
     assert.equal(transactions, Math.ceil(count / Math.floor(SWEEP_BATCH_CHUNKS / perInstance)), `${count} instances of ${perInstance} chunks`);
     assert.equal(spool.dbs.chunks.getCount({}), 0);
     assert.deepEqual(spool.verify().problems, []);
-  } finally {
-    await spool.close();
-    t.cleanup();
-  }
+  });
 });
 
 test('delivered instances holding the spool at its limit are deleted at once to make room', async () => {
-  const t = tempDir();
-  const spool = await Spool.open({ dir: t.dir, maxBytes: 100_000, log: captureLogger().log });
-  try {
+  await withSpool({ maxBytes: 100_000 }, async (spool) => {
     const a = await store(spool, '9.4', bytesFor(4, 60_000), ['A']);
     await assert.rejects(store(spool, '9.5', bytesFor(5, 60_000), ['A']), { code: 'GW_ERR_SPOOL_FULL' });
     await spool.markForwarded('A', [{ id: a.id, status: 0, transferSyntax: TS }]);
@@ -116,10 +111,7 @@ test('delivered instances holding the spool at its limit are deleted at once to 
     await assert.rejects(store(spool, '9.8', bytesFor(8, 60_000), ['A']), { code: 'GW_ERR_SPOOL_FULL' }, 'nothing delivered left to sweep');
     assert.equal(spool.health().full, true);
     assert.deepEqual(spool.verify().problems, []);
-  } finally {
-    await spool.close();
-    t.cleanup();
-  }
+  });
 });
 
 test('instances delivered but not yet swept when the spool closed are swept after it reopens', async () => {
