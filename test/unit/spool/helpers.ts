@@ -5,12 +5,24 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import pino from 'pino';
 import type { Logger } from '../../../src/log.js';
-import type { Spool } from '../../../src/spool/spool.js';
-import type { InstanceRecord } from '../../../src/spool/types.js';
+import { Spool } from '../../../src/spool/spool.js';
+import type { InstanceRecord, SpoolOptions } from '../../../src/spool/types.js';
 
 export function tempDir(prefix = 'pg-spool-'): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(path.join(tmpdir(), prefix));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A fresh spool (no size limit unless `opts` sets one) for `fn`, closed and removed afterwards. */
+export async function withSpool(fn: (spool: Spool) => Promise<void>, opts: Omit<Partial<SpoolOptions>, 'dir' | 'log'> = {}): Promise<void> {
+  const t = tempDir();
+  const spool = await Spool.open({ maxBytes: null, ...opts, dir: t.dir, log: captureLogger().log });
+  try {
+    await fn(spool);
+  } finally {
+    await spool.close();
+    t.cleanup();
+  }
 }
 
 export function captureLogger(): { log: Logger; lines: Array<Record<string, unknown>> } {

@@ -1,18 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Spool, backoffMs } from '../../../src/spool/index.js';
-import { bytesFor, captureLogger, store, tempDir } from './helpers.js';
-
-async function withSpool(fn: (spool: Spool) => Promise<void>, retentionMs = 0): Promise<void> {
-  const t = tempDir();
-  const spool = await Spool.open({ dir: t.dir, maxBytes: null, log: captureLogger().log, retentionMs });
-  try {
-    await fn(spool);
-  } finally {
-    await spool.close();
-    t.cleanup();
-  }
-}
+import { backoffMs } from '../../../src/spool/index.js';
+import { bytesFor, store, withSpool } from './helpers.js';
 
 test('nextQueued: due entries of one destination, in id order, limited', async () => {
   await withSpool(async (spool) => {
@@ -138,7 +127,7 @@ test('retention: delivered instances are kept until sweep() passes the retention
     assert.equal(await spool.sweep(1000 + 60_000), 1);
     assert.equal(spool.get(rec.id), undefined);
     assert.equal(spool.stats().instances, 0);
-  }, 60_000);
+  }, { retentionMs: 60_000 });
 });
 
 test('instances routed nowhere stay; enqueue() routes them later', async () => {

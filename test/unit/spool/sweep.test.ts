@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Spool, SWEEP_BATCH, SWEEP_BATCH_CHUNKS, SWEEP_LULL_MS, SWEEP_MAX_DELAY_MS } from '../../../src/spool/spool.js';
 import { PURGE_BATCH_CHUNKS } from '../../../src/spool/records.js';
-import { bytesFor, captureLogger, store, tempDir } from './helpers.js';
+import { bytesFor, captureLogger, store, tempDir, withSpool } from './helpers.js';
 
 const TS = '1.2.840.10008.1.2.1';
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -19,20 +19,8 @@ async function until(what: string, ms: number, cond: () => boolean): Promise<voi
   }
 }
 
-/** A fresh spool for `fn`, closed and removed afterwards. */
-async function withSpool(opts: { maxBytes?: number | null; chunkSize?: number }, fn: (spool: Spool) => Promise<void>): Promise<void> {
-  const t = tempDir();
-  const spool = await Spool.open({ dir: t.dir, maxBytes: opts.maxBytes ?? null, chunkSize: opts.chunkSize, log: captureLogger().log });
-  try {
-    await fn(spool);
-  } finally {
-    await spool.close();
-    t.cleanup();
-  }
-}
-
 test('a delivered instance stays (retained, ledger kept) until the sweep that follows a pause in deliveries', async () => {
-  await withSpool({ maxBytes: null }, async (spool) => {
+  await withSpool(async (spool) => {
     const a = await store(spool, '9.1', bytesFor(1, 300_000), ['A']);
     const b = await store(spool, '9.2', bytesFor(2, 1000), ['A', 'B']);
     const t0 = Date.now();
@@ -51,7 +39,7 @@ test('a delivered instance stays (retained, ledger kept) until the sweep that fo
 });
 
 test('deliveries that never pause are swept within SWEEP_MAX_DELAY_MS (more than one SWEEP_BATCH of them)', async () => {
-  await withSpool({ maxBytes: null }, async (spool) => {
+  await withSpool(async (spool) => {
     const n = SWEEP_BATCH + 10;
     const ids: number[] = [];
     for (let i = 0; i < n; i++) ids.push((await store(spool, `9.3.${i}`, bytesFor(i, 200), ['A'])).id);
@@ -74,7 +62,7 @@ test('deliveries that never pause are swept within SWEEP_MAX_DELAY_MS (more than
 });
 
 test('a sweep bounds each transaction by SWEEP_BATCH_CHUNKS chunks, not only by instances', async () => {
-  await withSpool({ maxBytes: null, chunkSize: 1024 }, async (spool) => {
+  await withSpool(async (spool) => {
     const perInstance = PURGE_BATCH_CHUNKS; // the most chunks one deleting transaction removes itself
     const count = Math.ceil((2.5 * SWEEP_BATCH_CHUNKS) / perInstance);
     const ids: number[] = [];
@@ -92,11 +80,11 @@ test('a sweep bounds each transaction by SWEEP_BATCH_CHUNKS chunks, not only by 
     assert.equal(transactions, Math.ceil(count / Math.floor(SWEEP_BATCH_CHUNKS / perInstance)), `${count} instances of ${perInstance} chunks`);
     assert.equal(spool.dbs.chunks.getCount({}), 0);
     assert.deepEqual(spool.verify().problems, []);
-  });
+  }, { chunkSize: 1024 });
 });
 
 test('delivered instances holding the spool at its limit are deleted at once to make room', async () => {
-  await withSpool({ maxBytes: 100_000 }, async (spool) => {
+  await withSpool(async (spool) => {
     const a = await store(spool, '9.4', bytesFor(4, 60_000), ['A']);
     await assert.rejects(store(spool, '9.5', bytesFor(5, 60_000), ['A']), { code: 'GW_ERR_SPOOL_FULL' });
     await spool.markForwarded('A', [{ id: a.id, status: 0, transferSyntax: TS }]);
@@ -111,7 +99,7 @@ test('delivered instances holding the spool at its limit are deleted at once to 
     await assert.rejects(store(spool, '9.8', bytesFor(8, 60_000), ['A']), { code: 'GW_ERR_SPOOL_FULL' }, 'nothing delivered left to sweep');
     assert.equal(spool.health().full, true);
     assert.deepEqual(spool.verify().problems, []);
-  });
+  }, { maxBytes: 100_000 });
 });
 
 test('instances delivered but not yet swept when the spool closed are swept after it reopens', async () => {
