@@ -155,9 +155,7 @@ export function allDelivered(dbs: SpoolDbs, record: InstanceRecord): boolean {
  * a third of that, off the delivery path (docs/spool.md "Deletion"). Instances routed nowhere are kept
  * (CONTRACT.md: "kept in the spool until a destination exists").
  */
-export function finishIfDeliveredTxn(dbs: SpoolDbs, id: number, now: number): 'retained' | 'kept' {
+export function finishIfDeliveredTxn(dbs: SpoolDbs, id: number, now: number): void {
   const record = dbs.instances.get(id);
-  if (!record || record.destinations.length === 0 || !allDelivered(dbs, record)) return 'kept';
-  dbs.retained.put(id, now);
-  return 'retained';
+  if (record && record.destinations.length > 0 && allDelivered(dbs, record)) dbs.retained.put(id, now);
 }
