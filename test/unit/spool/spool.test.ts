@@ -264,3 +264,32 @@ test('an abort after more than PURGE_BATCH_CHUNKS chunks leaves them to the purg
     t.cleanup();
   }
 });
+
+test('records and entries written by an earlier version (msgpackr records) still read; new ones are plain maps', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const spool = await Spool.open({ dir, maxBytes: null, log: captureLogger().log });
+    try {
+      const rec = await store(spool, '1.2.3.9', bytesFor(9, 1000), ['pacs']);
+      const raw = spool.dbs.root.openDB<Buffer, number>('instances', { encoding: 'binary' });
+      assert.equal(raw.getBinary(rec.id)![0], 0xde, 'written now: a map16');
+      // What versions before bb4956b wrote: lmdb-js's default msgpack, records with inline definitions.
+      const legacy = spool.dbs.root.openDB<unknown, number>('instances', { encoding: 'msgpack' });
+      const legacyQueue = spool.dbs.root.openDB<unknown, Array<string | number>>('queue', { encoding: 'msgpack' });
+      const entry = spool.dbs.queue.get(['pacs', rec.id])!;
+      await legacy.put(rec.id, rec);
+      await legacyQueue.put(['pacs', rec.id], entry);
+      assert.deepEqual([...raw.getBinary(rec.id)!.subarray(0, 2)], [0xd4, 0x72], 'a record definition');
+      assert.deepEqual(spool.get(rec.id), rec);
+      assert.deepEqual(spool.nextQueued('pacs', Date.now(), 10).map((q) => q.record), [rec]);
+      const [done] = await spool.markForwarded('pacs', [{ id: rec.id, status: 0, transferSyntax: rec.transferSyntax }]);
+      assert.equal(done?.state, 'forwarded');
+      assert.equal(await spool.sweep(), 1);
+      assert.equal(spool.get(rec.id), undefined);
+    } finally {
+      await spool.close();
+    }
+  } finally {
+    cleanup();
+  }
+});
