@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { Spool } from '../../../src/spool/index.js';
+import type { ChunkLease } from '../../../src/spool/chunk-pool.js';
 import { Destination, type ConnectOptions } from '../../../src/forward/destination.js';
 import type { ScuAssociation, AcceptedContext } from '../../../src/net/types.js';
 import type { DestinationConfig } from '../../../src/config/types.js';
@@ -191,6 +192,32 @@ test('permanent status → dead letter with the status; transient → retried; t
   assert.equal(d.forwarded, 2, 'the A700 one was retried and delivered');
   assert.equal(pacs.received.length, 4);
   assert.equal(d.failed, 2, 'two failed attempts: the A900 and the A700');
+  await spool.close();
+});
+
+test('a chunk the spool cannot read → dead letter ("reading the spool failed"); the rest keeps flowing', async () => {
+  const { spool, datasets } = await spoolWith(['pydicom/CT_small.dcm', 'pydicom/MR_small.dcm', 'pydicom/rtplan.dcm']);
+  const broken = spool.nextQueued('pacs', Date.now(), 10)[1].record;
+  // The instance queued second cannot be read back (a chunk gone).
+  const view = Object.assign(Object.create(spool) as Spool, {
+    readDataset(id: number, lease?: ChunkLease): AsyncIterable<Buffer> {
+      if (id !== broken.id) return spool.readDataset(id, lease);
+      return (async function* gone(): AsyncGenerator<Buffer> {
+        throw Object.assign(new Error(`spool instance ${id} chunk 0 is gone`), { code: 'GW_ERR_SPOOL_NOT_FOUND' });
+      })();
+    },
+  });
+  const pacs = fakePacs({});
+  const d = new Destination(cfg(), { spool: view, connect: pacs.connect, log, ...fast });
+  d.start();
+  await until(() => spool.listDead('pacs').length === 1 && (spool.stats().queued.pacs ?? 0) === 0);
+  await d.stop();
+  const dead = spool.listDead('pacs');
+  assert.equal(dead[0].id, broken.id);
+  assert.match(dead[0].lastError!, /^reading the spool failed: spool instance \d+ chunk 0 is gone/);
+  const delivered = pacs.received.filter((r) => r.uid !== broken.sopInstanceUid);
+  assert.equal(delivered.length, 2);
+  for (const r of delivered) assert.ok(r.bytes.equals(datasets.get(r.uid)!), `${r.uid} byte-identical`);
   await spool.close();
 });
 
