@@ -455,7 +455,7 @@ export class Destination {
       lease.drop(); // the socket may still hold them
       if (!sent) throw err; // its turn never came (the association ended first): not an attempt
       if (itemErr) {
-        // Sent as stored, nothing transcodes: the spool read failed (a chunk gone, a record that lies).
+        // Sent as stored, nothing transcodes: the spool read failed (a chunk gone).
         const what = asStored ? 'reading the spool failed' : 'transcoding failed';
         await this.itemFailed(it, new ItemError(`${what}: ${(itemErr as Error).message}`, true));
         throw err; // the association is unusable after a broken dataset stream
