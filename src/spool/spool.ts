@@ -362,6 +362,12 @@ export class Spool {
     if (this.retentionMs > 0 || this.closed) return;
     const now = Date.now();
     this.sweepDeadline ??= now + SWEEP_MAX_DELAY_MS;
+    // While deliveries keep coming (a batch every few C-STOREs), the pending lull timer starts over
+    // in place, unless a whole lull would pass the deadline.
+    if (this.sweepSoonTimer && now + SWEEP_LULL_MS <= this.sweepDeadline) {
+      this.sweepSoonTimer.refresh();
+      return;
+    }
     const delay = Math.max(0, Math.min(SWEEP_LULL_MS, this.sweepDeadline - now));
     if (this.sweepSoonTimer) clearTimeout(this.sweepSoonTimer);
     this.sweepSoonTimer = setTimeout(() => {
