@@ -5,7 +5,7 @@
 // Prints, per N, the event loop's active time and the process's CPU per instance (the rest is
 // lmdb-js's writer thread), for the deliveries and for the sweep.
 // A 200-instance warm-up runs first, unreported.
-// Usage: node dist/bench/bookkeeping.js [BATCHES=1,4,8] [COUNT=1000]
+// Usage: node dist/bench/bookkeeping.js [BATCHES=1,4,8,16] [COUNT=1000]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,7 +14,7 @@ import pino from 'pino';
 import { Spool, type Delivery } from '../src/spool/index.js';
 import { BOOKKEEPING_BATCH } from '../src/forward/destination.js';
 
-const batches = (process.argv[2] ?? `1,${BOOKKEEPING_BATCH},8`).split(',').map(Number);
+const batches = (process.argv[2] ?? `1,4,8,${BOOKKEEPING_BATCH}`).split(',').map(Number);
 const COUNT = Number(process.argv[3] ?? 1000);
 const data = Buffer.alloc(512 * 1024 + 600, 0x5a);
 const TS = '1.2.840.10008.1.2.1';
