@@ -23,8 +23,9 @@ export interface ForwardSpool {
   nextQueued(destination: string, now: number, limit: number): QueueItem[];
   markForwarded(destination: string, deliveries: readonly Delivery[]): Promise<Array<QueueEntry | undefined>>;
   markFailed(destination: string, id: number, info: { status?: number; error: string; permanent: boolean; retryAt?: number }): Promise<QueueEntry | undefined>;
-  /** With a lease, chunks come in its pooled buffers (given back once the C-STORE completed). */
-  readDataset(id: number, lease?: ChunkLease): AsyncIterable<Buffer>;
+  /** With a lease, chunks come in its pooled buffers (given back once the C-STORE completed); with
+   *  the instance's record, it is not read again. */
+  readDataset(id: number, lease?: ChunkLease, record?: InstanceRecord): AsyncIterable<Buffer>;
   entry(destination: string, id: number): QueueEntry | undefined;
 }
 
@@ -438,7 +439,7 @@ export class Destination {
     let itemErr: unknown = null;
     const transcode = this.deps.transcode ?? transcodeStream;
     const lease = new ChunkLease(this.chunks, LEASE_CHUNKS);
-    const stored = this.deps.spool.readDataset(r.id, lease);
+    const stored = this.deps.spool.readDataset(r.id, lease, r);
     // Sent as stored, the data set's bytes are the chunks' bytes in order, so what the socket has taken
     // can be reused. A transcoder's output has other offsets, and it may hold chunks: no reuse then.
     const asStored = r.transferSyntax === ctx.transferSyntax && !this.deps.transcode;

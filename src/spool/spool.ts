@@ -238,11 +238,14 @@ export class Spool {
   /**
    * The stored dataset bytes, chunk by chunk (one chunk in memory at a time). With a lease, chunks are
    * copied into its pooled buffers (the caller gives them back once nothing references them).
+   * `record`: the instance's record when the caller holds it already (a QueueItem's; a record never
+   * changes once committed), which saves reading and decoding it again for every instance forwarded.
    * @throws GatewayError GW_ERR_SPOOL_NOT_FOUND when the instance is unknown or was deleted/replaced
    *   while being read.
    */
-  async *readDataset(id: number, lease?: ChunkLease): AsyncGenerator<Buffer> {
-    const record = this.get(id);
+  async *readDataset(id: number, lease?: ChunkLease, known?: InstanceRecord): AsyncGenerator<Buffer> {
+    if (known && known.id !== id) throw new GatewayError(ERROR_CODES.ARGUMENT, `readDataset: record ${known.id} given for instance ${id}`);
+    const record = known ?? this.get(id);
     if (!record) throw new GatewayError(ERROR_CODES.SPOOL_NOT_FOUND, `spool instance ${id} not found`);
     for (let seq = 0; seq < record.chunks; seq++) {
       // getBinaryFast leaves the value in lmdb-js's shared buffer (valid until the next get): one copy

@@ -97,3 +97,22 @@ test('readDataset with a lease: same bytes as without; reusing the lease for the
     await spool.close();
   }
 });
+
+test('readDataset with the caller\'s record: same bytes, the record not read again; another instance\'s record is refused', async () => {
+  const spool = await Spool.open({ dir: t0.dir, maxBytes: null, log: captureLogger().log });
+  try {
+    const a = await store(spool, '1.2.9.100', bytesFor(70, 2 * C + 9), ['PACS'], 65_537);
+    const b = await store(spool, '1.2.9.101', bytesFor(71, 5), ['PACS'], 65_537);
+    const recA = spool.get(a.id);
+    assert.ok(recA);
+    // Reading the record again would go through get(): make that fail, to show it is not called.
+    const noGet = Object.create(spool) as Spool;
+    noGet.get = () => { throw new Error('record read again'); };
+    const parts: Buffer[] = [];
+    for await (const c of noGet.readDataset(a.id, undefined, recA)) parts.push(Buffer.from(c));
+    assert.ok(Buffer.concat(parts).equals(bytesFor(70, 2 * C + 9)));
+    await assert.rejects(async () => { for await (const _ of spool.readDataset(b.id, undefined, recA)) void _; }, { code: 'GW_ERR_ARGUMENT' });
+  } finally {
+    await spool.close();
+  }
+});
