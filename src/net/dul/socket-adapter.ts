@@ -116,19 +116,13 @@ export class DulSocket implements DulPort {
   reject(rj: AssociateRj): void {
     this.event('Evt8', { pdu: rj });
   }
-  /** P-DATA request (Evt9). Returns false when the socket buffer is full: await drained() before more. */
+  /**
+   * P-DATA request (Evt9): `parts` are one or more whole P-DATA-TF PDUs, back to back, written in one
+   * corked write. Returns false when the socket buffer is full: await drained() before more.
+   */
   sendPData(parts: readonly Buffer[]): boolean {
     this.event('Evt9', { data: parts });
     return !this.socket.writableNeedDrain;
-  }
-  /** Runs `fn` with the socket corked: the P-DATA PDUs it sends leave in one writev. */
-  corked(fn: () => void): void {
-    this.socket.cork();
-    try {
-      fn();
-    } finally {
-      this.socket.uncork();
-    }
   }
   releaseRequest(): void {
     this.event('Evt11');
