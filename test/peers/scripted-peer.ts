@@ -32,6 +32,15 @@ export class ScriptedPeer {
     });
   }
 
+  /** One scripted acceptor: the first connection to a listener on a free loopback port. */
+  static async listen(): Promise<{ port: number; accepted: Promise<ScriptedPeer>; close(): void }> {
+    const server = net.createServer();
+    const accepted = new Promise<ScriptedPeer>((resolve) => server.once('connection', (s) => resolve(new ScriptedPeer(s))));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    return { port, accepted, close: () => server.close() };
+  }
+
   private wake(): void {
     const w = this.waiters;
     this.waiters = [];

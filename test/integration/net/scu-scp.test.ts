@@ -9,6 +9,10 @@ import { openAssociation, type OpenAssociationOptions } from '../../../src/net/s
 import { VERIFICATION_SOP_CLASS } from '../../../src/net/dimse/messages.js';
 import type { ScpPolicy } from '../../../src/net/types.js';
 import { hashingHandlers, pieces, readMeta, ROOT, run, sha256, silentLog, testPolicy, TESTDATA, TS } from '../../helpers/net.js';
+import { encodePdu } from '../../../src/net/pdu/codec.js';
+import { decodeCommandSet } from '../../../src/dicom/command-set.js';
+import { storeRsp } from '../../../src/net/dimse/messages.js';
+import { commandPdu, ScriptedPeer } from '../../peers/scripted-peer.js';
 
 let server: DicomServer;
 let policy: ScpPolicy = testPolicy();
@@ -215,4 +219,60 @@ test('a data set source that fails mid-way aborts the association; the SCP sink 
   await a.closed;
   for (let i = 0; i < 50 && handlers.aborted.length === abortedBefore; i++) await new Promise((r) => setTimeout(r, 20));
   assert.equal(handlers.aborted.length, abortedBefore + 1);
+});
+
+test('a peer answering before our data set is complete: the next C-STORE waits until the data set is out, not just for the response', async () => {
+  // The next queued operation normally starts when the response arrives (ScuAssociationImpl.serial).
+  // A peer may answer early (a refusal on seeing the command): the rest of our data set must still go
+  // first, whole, and only then the next command — never PDUs of two messages interleaved.
+  const CT = '1.2.840.10008.5.1.4.1.1.2';
+  const peer = await ScriptedPeer.listen();
+  const a = openAssociation({ host: '127.0.0.1', port: peer.port, callingAe: 'SCU', calledAe: 'SCRIPTED', contexts: [{ abstractSyntax: CT, transferSyntaxes: [TS.EXPLICIT_LE] }], log: silentLog() });
+  const p = await peer.accepted;
+  try {
+    assert.ok((await p.expect(0x01)).length > 68);
+    p.send(encodePdu({
+      type: 0x02, protocolVersion: 1, calledAe: 'SCRIPTED', callingAe: 'SCU', applicationContext: '1.2.840.10008.3.1.1.1',
+      presentationContexts: [{ id: 1, result: 0, transferSyntax: TS.EXPLICIT_LE }],
+      userInfo: { roleSelections: [], extendedNegotiations: [], other: [], maxLength: 16384, implementationClassUid: '1.2.3.4' },
+    }));
+    const assoc = await a;
+    let answered!: () => void;
+    const answeredEarly = new Promise<void>((r) => (answered = r));
+    async function* slowDataset(): AsyncGenerator<Buffer> {
+      yield Buffer.alloc(40_000, 1);
+      await answeredEarly; // the response arrives while the data set is still being read
+      await new Promise((r) => setTimeout(r, 50));
+      yield Buffer.alloc(40_000, 2);
+    }
+    const first = assoc.store({ abstractSyntax: CT, transferSyntax: TS.EXPLICIT_LE, sopClassUid: CT, sopInstanceUid: '1.2.3.10', dataset: slowDataset() });
+    const second = assoc.store({ abstractSyntax: CT, transferSyntax: TS.EXPLICIT_LE, sopClassUid: CT, sopInstanceUid: '1.2.3.11', dataset: [Buffer.alloc(100, 3)] });
+    // PDV message control header (PS3.8 Annex E.2): bit 0 command, bit 1 last fragment.
+    const pdv = (pdu: Buffer): { control: number; data: Buffer } => ({ control: pdu[11], data: pdu.subarray(12, 6 + pdu.readUInt32BE(2)) });
+    const cmd1 = pdv(await p.expect(0x04));
+    assert.equal(cmd1.control, 0x03);
+    p.send(commandPdu(1, storeRsp(decodeCommandSet(cmd1.data), 0xa700)));
+    answered();
+    let bytes = 0;
+    for (;;) {
+      const d = pdv(await p.expect(0x04));
+      assert.equal(d.control & 0x01, 0, 'a data set fragment of the first C-STORE, not a command');
+      bytes += d.data.length;
+      if (d.control & 0x02) break;
+    }
+    assert.equal(bytes, 80_000, 'the whole first data set');
+    const cmd2 = pdv(await p.expect(0x04));
+    assert.equal(cmd2.control, 0x03, 'then the second command');
+    const rq2 = decodeCommandSet(cmd2.data);
+    assert.equal(rq2.affectedSopInstanceUid, '1.2.3.11');
+    assert.equal(pdv(await p.expect(0x04)).control, 0x02);
+    p.send(commandPdu(1, storeRsp(rq2, 0)));
+    assert.equal((await first).status, 0xa700);
+    assert.equal((await second).status, 0);
+    assert.equal(await p.nextPdu(100), null, 'nothing else was sent');
+    assoc.abort();
+  } finally {
+    p.destroy();
+    peer.close();
+  }
 });
