@@ -52,7 +52,7 @@ export class Gateway {
   static async start(cfg: Config, log: Logger): Promise<Gateway> {
     // Before LMDB's first commits: fixed heap thresholds (src/system/reclaim.ts MALLOC_TRIM_THRESHOLD).
     log.debug({ applied: tuneMalloc() }, 'malloc thresholds');
-    const spool = await Spool.open({ dir: cfg.spool.dir, maxBytes: cfg.spool.maxBytes, log: log.child({ layer: 'spool' }) });
+    const spool = await Spool.open({ dir: cfg.spool.dir, maxBytes: cfg.spool.maxBytes, retentionMs: cfg.spool.retentionSeconds * 1000, log: log.child({ layer: 'spool' }) });
     // Bytes forwarded and bytes received as fresh Buffers share one reclaimer (src/system/reclaim.ts).
     const reclaimer = new Reclaimer();
     const forwarder = new Forwarder({ spool, connect: openAssociation, log, onBytesSent: (n) => reclaimer.add(n) });

@@ -29,7 +29,7 @@ export function defaultConfig(): Config {
       metricsToken: null,
       heartbeat: null,
     },
-    spool: { dir: './var/spool', maxBytes: null },
+    spool: { dir: './var/spool', maxBytes: null, retentionSeconds: 0 },
     destinations: [],
     routes: [],
     log: { level: 'info' },

@@ -12,7 +12,7 @@ import type { Config } from './types.js';
  * the identity peers have configured). Everything else is applied live by the running gateway.
  * Prefix match on dotted paths: 'http' covers every http.* key.
  */
-export const RESTART_KEYS = ['aeTitle', 'dicom.host', 'dicom.port', 'http', 'spool.dir'] as const;
+export const RESTART_KEYS = ['aeTitle', 'dicom.host', 'dicom.port', 'http', 'spool.dir', 'spool.retentionSeconds'] as const;
 
 /** The document written to disk: the config without its runtime-only `source`. */
 export function configDocument(cfg: Config): Omit<Config, 'source'> {

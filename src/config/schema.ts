@@ -178,7 +178,7 @@ export function validateConfig(raw: unknown, source: { file: string | null }): C
   if (!isObj(s)) throw new ConfigError('spool', 'an object', s);
   if (!isObj(l)) throw new ConfigError('log', 'an object', l);
   checkKeys('dicom', d, DICOM_KEYS);
-  checkKeys('spool', s, ['dir', 'maxBytes']);
+  checkKeys('spool', s, ['dir', 'maxBytes', 'retentionSeconds']);
   checkKeys('log', l, ['level']);
   const aeTitle = checkAeTitle('aeTitle', raw.aeTitle);
   if (d.calledAeCheck !== 'strict' && d.calledAeCheck !== 'any') {
@@ -212,6 +212,7 @@ export function validateConfig(raw: unknown, source: { file: string | null }): C
     spool: {
       dir: checkString('spool.dir', s.dir),
       maxBytes: s.maxBytes === null ? null : checkInt('spool.maxBytes', s.maxBytes, 1024 * 1024, Number.MAX_SAFE_INTEGER),
+      retentionSeconds: checkInt('spool.retentionSeconds', s.retentionSeconds, 0, 365 * 86400),
     },
     destinations,
     routes: raw.routes.map((e, i) => checkRoute(`routes[${i}]`, e, names)),

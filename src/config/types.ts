@@ -76,7 +76,9 @@ export interface Config {
   aeTitle: string;
   dicom: DicomConfig;
   http: HttpConfig;
-  spool: { dir: string; maxBytes: number | null };
+  /** retentionSeconds: how long a delivered instance stays in the spool (0: swept as soon as deliveries
+   *  pause); the size limit holds over it (docs/spool.md "Deletion"). */
+  spool: { dir: string; maxBytes: number | null; retentionSeconds: number };
   destinations: DestinationConfig[];
   routes: RouteConfig[];
   log: { level: LogLevel };

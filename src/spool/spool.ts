@@ -40,6 +40,8 @@ const DEFAULT_SLOW_SYNC_MS = 50;
 export const SWEEP_LULL_MS = 250;
 export const SWEEP_MAX_DELAY_MS = 2000;
 export const SWEEP_BATCH = 256;
+/** Retained instances deleted per transaction when the limit needs their room before their retention ends. */
+export const ROOM_BATCH = 16;
 export const SWEEP_BATCH_CHUNKS = 512;
 
 export class Spool {
@@ -204,7 +206,8 @@ export class Spool {
     if (this.closed) return { writable: false, full: false, reason: 'spool closed' };
     if (this.lastIoError) return { writable: false, full: false, reason: `spool i/o error: ${this.lastIoError}` };
     const atLimit = (): boolean => readCounters(this.dbs).bytesUsed + this.reserved >= this.bytesMax;
-    if (atLimit() && (!this.sweepForRoom() || atLimit())) return { writable: true, full: true, reason: 'spool full' };
+    const missing = (): number => readCounters(this.dbs).bytesUsed + this.reserved - this.bytesMax + 1;
+    if (atLimit() && (!this.sweepForRoom(missing) || atLimit())) return { writable: true, full: true, reason: 'spool full' };
     if (freeBytes(this.dir) < FS_RESERVE_BYTES) return { writable: true, full: true, reason: 'file system full' };
     return { writable: true, full: false };
   }
@@ -382,12 +385,12 @@ export class Spool {
   }
 
   /**
-   * The limit counts delivered instances until swept: when they hold the spool at its limit, they are
-   * deleted now, in synchronous transactions (each bounded as sweep()'s), before anything is refused
-   * for lack of room.
-   * Returns whether any was.
+   * Makes room at the limit from delivered instances, synchronously (the caller is about to refuse):
+   * first those past their retention (all of them without one), then, while `missing()` bytes are
+   * still wanted, the oldest retained ones, just enough of them by their size (ROOM_BATCH at most per
+   * transaction): the size limit holds over the retention (issue #4). True when anything was deleted.
    */
-  private sweepForRoom(): boolean {
+  private sweepForRoom(missing: () => number): boolean {
     let n = 0;
     const now = Date.now();
     while (!this.closed) {
@@ -395,8 +398,20 @@ export class Spool {
       if (due.length === 0) break;
       n += commitSync(this.dbs, () => sweepTxn(this.dbs, due)).deleted;
     }
+    let early = 0;
+    for (let want = missing(); !this.closed && this.retentionMs > 0 && want > 0; want = missing()) {
+      const oldest: number[] = [];
+      for (const id of this.dueForSweep(Number.POSITIVE_INFINITY, ROOM_BATCH)) {
+        oldest.push(id);
+        want -= this.get(id)?.bytes ?? 0;
+        if (want <= 0) break;
+      }
+      if (oldest.length === 0) break;
+      early += commitSync(this.dbs, () => sweepTxn(this.dbs, oldest)).deleted;
+    }
     if (n > 0) this.log.debug({ instances: n }, 'spool swept for room');
-    return n > 0;
+    if (early > 0) this.log.info({ instances: early, retentionMs: this.retentionMs }, 'spool limit: retained instances deleted before their retention ended');
+    return n + early > 0;
   }
 
   /**
@@ -489,7 +504,8 @@ export class Spool {
 
   private checkRoom(bytes: number): void {
     let used = readCounters(this.dbs).bytesUsed + this.reserved;
-    if (used + bytes > this.bytesMax && this.sweepForRoom()) used = readCounters(this.dbs).bytesUsed + this.reserved;
+    const missing = (): number => readCounters(this.dbs).bytesUsed + this.reserved + bytes - this.bytesMax;
+    if (used + bytes > this.bytesMax && this.sweepForRoom(missing)) used = readCounters(this.dbs).bytesUsed + this.reserved;
     if (used + bytes > this.bytesMax) {
       this.refusedAtUsed = readCounters(this.dbs).bytesUsed;
       throw new GatewayError(ERROR_CODES.SPOOL_FULL, `spool full: ${used} + ${bytes} bytes would pass ${this.bytesMax}`);

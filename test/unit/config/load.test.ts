@@ -40,7 +40,7 @@ test('file overrides defaults and environment overrides the file', () => {
   assert.equal(b.aeTitle, 'ENVAE');
   assert.equal(b.dicom.port, 0);
   assert.deepEqual({ host: b.http.host, port: b.http.port }, { host: '::1', port: 9000 });
-  assert.deepEqual(b.spool, { dir: '/tmp/s', maxBytes: 10485760 });
+  assert.deepEqual(b.spool, { dir: '/tmp/s', maxBytes: 10485760, retentionSeconds: 0 });
   assert.equal(b.log.level, 'warn');
   assert.equal(b.destinations.length, 1);
   assert.deepEqual(
@@ -86,4 +86,18 @@ test('parsePeer accepts AET@HOST:PORT including IPv6 literals', () => {
   assert.deepEqual(parsePeer('x', 'ORTHANC@localhost:4242'), { aeTitle: 'ORTHANC', host: 'localhost', port: 4242 });
   assert.deepEqual(parsePeer('x', 'A@[::1]:104'), { aeTitle: 'A', host: '::1', port: 104 });
   assert.throws(() => parsePeer('x', '@h:1'), { code: 'GW_ERR_CONFIG' });
+});
+
+test('spool.retentionSeconds: 0 by default, read from the file, checked', () => {
+  assert.equal(loadConfig({ env: {} }).spool.retentionSeconds, 0);
+  const dir = mkdtempSync(path.join(tmpdir(), 'pg-cfg-'));
+  const write = (name: string, text: string): string => {
+    const f = path.join(dir, name);
+    writeFileSync(f, text);
+    return f;
+  };
+  const c = loadConfig({ file: write('r.json', '{"spool":{"retentionSeconds":86400}}'), env: {} });
+  assert.deepEqual(c.spool, { dir: './var/spool', maxBytes: null, retentionSeconds: 86400 });
+  assert.throws(() => loadConfig({ file: write('n.json', '{"spool":{"retentionSeconds":-1}}'), env: {} }), /spool\.retentionSeconds: expected an integer/);
+  assert.throws(() => loadConfig({ file: write('s.json', '{"spool":{"retentionSeconds":"1d"}}'), env: {} }), /spool\.retentionSeconds/);
 });

@@ -52,19 +52,20 @@ test('writeFileAtomic keeps the mode of the file it replaces', async () => {
   assert.equal(readFileSync(file, 'utf8'), '{"a":1}');
 });
 
-test('diffConfig: AE title, ports, spool dir and http need a restart; the rest is live', () => {
+test('diffConfig: AE title, ports, spool dir and retention and http need a restart; the rest is live', () => {
   const a = validateConfig(doc(), { file: null });
   const d = doc();
   d.aeTitle = 'OTHER';
   d.dicom.port = 104;
   d.spool.dir = '/srv/spool';
   d.spool.maxBytes = 1 << 30;
+  d.spool.retentionSeconds = 3600;
   d.http.port = 9090;
   d.dicom.allow = [{ aeTitle: 'CT1' }];
   d.destinations = [{ name: 'p', aeTitle: 'P', host: 'h', port: 1 }];
   d.routes = [{ destinations: ['p'] }];
   const r = diffConfig(a, validateConfig(d, { file: null }));
-  assert.deepEqual(r.restart.sort(), ['aeTitle', 'dicom.port', 'http.port', 'spool.dir']);
+  assert.deepEqual(r.restart.sort(), ['aeTitle', 'dicom.port', 'http.port', 'spool.dir', 'spool.retentionSeconds']);
   assert.deepEqual(r.live.sort(), ['destinations', 'dicom.allow', 'routes', 'spool.maxBytes']);
   assert.deepEqual(diffConfig(a, a), { live: [], restart: [] });
 });

@@ -102,6 +102,22 @@ test('delivered instances holding the spool at its limit are deleted at once to 
   }, { maxBytes: 100_000 });
 });
 
+test('with a retention, the limit still holds: the oldest retained instances make room, the others stay', async () => {
+  await withSpool(async (spool) => {
+    const [a, b, c] = [await store(spool, '9.20', bytesFor(20, 30_000), ['A']), await store(spool, '9.21', bytesFor(21, 30_000), ['A']), await store(spool, '9.22', bytesFor(22, 30_000), ['A'])];
+    await spool.markForwarded('A', [a, b, c].map((r) => ({ id: r.id, status: 0, transferSyntax: TS })));
+    assert.equal(await spool.sweep(), 0, 'within the retention: kept');
+    // 90 000 of 100 000 bytes used, all of them retained: room for 30 000 more means deleting one.
+    const d = await store(spool, '9.23', bytesFor(23, 30_000), ['A']);
+    assert.equal(spool.get(a.id), undefined, 'the oldest retained instance made room');
+    assert.ok(spool.get(b.id) && spool.get(c.id), 'the others are kept for their retention');
+    assert.ok(spool.get(d.id));
+    // Only what is not delivered left beyond the limit: refused, nothing retained deleted for it.
+    await assert.rejects(store(spool, '9.24', bytesFor(24, 80_000), ['A']), { code: 'GW_ERR_SPOOL_FULL' });
+    assert.deepEqual(spool.verify().problems, []);
+  }, { maxBytes: 100_000, retentionMs: 3_600_000 });
+});
+
 test('instances delivered but not yet swept when the spool closed are swept after it reopens', async () => {
   const t = tempDir();
   const opts = { dir: t.dir, maxBytes: null, log: captureLogger().log };
