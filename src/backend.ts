@@ -73,5 +73,15 @@ export function createBackend(gw: Gateway, recent: RecentList, log: Logger): Web
     async discardDeadLetter(destination, id) {
       return (await spool.discardDead(destination, id)) !== undefined;
     },
+    async resendInstance(id, destinations) {
+      const record = spool.get(id);
+      if (!record) return null;
+      const queued: string[] = [];
+      for (const name of destinations ?? record.destinations) {
+        if ((await spool.enqueue(name, id))?.state === 'queued') queued.push(name);
+      }
+      gw.forwarder.wake(queued);
+      return queued;
+    },
   };
 }

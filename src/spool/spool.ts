@@ -564,6 +564,12 @@ function sweepTxn(dbs: SpoolDbs, ids: readonly number[]): { deleted: number; don
   let chunks = 0;
   let done = 0;
   for (const id of ids) {
+    // Listed before this transaction ran: one queued again since (enqueue: a re-send) is no longer
+    // marked, and is not deleted.
+    if (dbs.retained.get(id) === undefined) {
+      done++;
+      continue;
+    }
     const record = dbs.instances.get(id);
     const cost = record && record.chunks <= PURGE_BATCH_CHUNKS ? record.chunks : 1;
     if (done > 0 && chunks + cost > SWEEP_BATCH_CHUNKS) break;

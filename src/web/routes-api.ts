@@ -93,11 +93,32 @@ export function apiRoutes({ backend, log, configFile }: ApiDeps): Route[] {
     sendJson(ctx.res, 200, { ok: true });
   }
 
+  /** POST /api/instances/:id/resend {"destinations"?: [...]}: a local re-send (docs/api.md). */
+  async function resend(ctx: Ctx): Promise<void> {
+    const id = Number(ctx.params.id);
+    if (!Number.isSafeInteger(id) || id < 0) throw new HttpError('GW_HTTP_NOT_FOUND', 'no such instance in the spool');
+    const body = await readJson(ctx.req);
+    if (!isObject(body)) throw new HttpError('GW_HTTP_BAD_REQUEST', 'expected {"destinations"?: [names]}');
+    let names: string[] | undefined;
+    if (body.destinations !== undefined) {
+      const known = new Set(backend.config().destinations.map((d) => d.name));
+      if (!Array.isArray(body.destinations) || body.destinations.length === 0 || !body.destinations.every((n) => typeof n === 'string' && known.has(n))) {
+        throw new HttpError('GW_HTTP_BAD_REQUEST', `destinations: expected a non-empty list of configured destination names (${[...known].join(', ') || 'none configured'})`);
+      }
+      names = body.destinations as string[];
+    }
+    const queued = await backend.resendInstance(id, names);
+    if (queued === null) throw new HttpError('GW_HTTP_NOT_FOUND', 'no such instance in the spool');
+    log.info({ id, queued }, 'instance queued again');
+    sendJson(ctx.res, 200, { ok: true, queued });
+  }
+
   return [
     { method: 'GET', path: '/api/config', access: 'user', handler: ({ res }) => sendJson(res, 200, { config: publicConfig(backend.config()), file: configFile }) },
     { method: 'PUT', path: '/api/config', access: 'user', handler: putConfig },
     { method: 'POST', path: '/api/echo', access: 'user', handler: echo },
     { method: 'GET', path: '/api/instances', access: 'user', handler: ({ res }) => sendJson(res, 200, { instances: backend.recentInstances().slice(0, 100) }) },
+    { method: 'POST', path: '/api/instances/:id/resend', access: 'user', handler: resend },
     { method: 'GET', path: '/api/dead-letters', access: 'user', handler: ({ res }) => sendJson(res, 200, { deadLetters: backend.deadLetters() }) },
     { method: 'POST', path: '/api/dead-letters/:destination/:id/retry', access: 'user', handler: (ctx) => deadLetterAction(ctx, 'retry') },
     { method: 'DELETE', path: '/api/dead-letters/:destination/:id', access: 'user', handler: (ctx) => deadLetterAction(ctx, 'discard') },

@@ -71,6 +71,12 @@ export interface WebBackend {
   /** false: no such dead letter. */
   retryDeadLetter(destination: string, id: number): Promise<boolean>;
   discardDeadLetter(destination: string, id: number): Promise<boolean>;
+  /**
+   * Queues a stored instance again for `destinations` (default: those it was routed to), e.g. one
+   * kept by the spool's retention after delivery. Resolves with the destinations it is queued for now
+   * (a dead-lettered one is not: retry it), or null when the instance is no longer in the spool.
+   */
+  resendInstance(id: number, destinations?: readonly string[]): Promise<string[] | null>;
 }
 
 export interface HttpServerOptions {

@@ -13,7 +13,7 @@ import { storescuSend } from '../peers/dcmtk.js';
 
 const EXPLICIT_LE = '1.2.840.10008.1.2.1';
 
-test('spool.retentionSeconds: forwarded instances stay in the spool for the retention, then are deleted', { timeout: 120_000 }, async (t) => {
+test('spool.retentionSeconds: forwarded instances stay in the spool for the retention, can be re-sent meanwhile, then are deleted', { timeout: 120_000 }, async (t) => {
   const tmp = mkdtempSync(path.join(tmpdir(), 'pg-fwd-retention-'));
   const scp = await startStorescp({ aeTitle: 'PACS', args: ['+B'], profile: { sopClasses: ['1.2.840.10008.5.1.4.1.1.2'], transferSyntaxes: [EXPLICIT_LE] } });
   let daemon: Daemon | null = null;
@@ -35,6 +35,13 @@ test('spool.retentionSeconds: forwarded instances stay in the spool for the rete
   // Without a retention they would be swept 250 ms after the last delivery (SWEEP_LULL_MS).
   await new Promise((r) => setTimeout(r, 1500));
   assert.equal((await d.status()).spool.instances, 3, 'kept during the retention');
+  // A local re-send from the retained copy (docs/api.md): the PACS gets the instance again.
+  const { body: list } = await d.api<{ instances: Array<{ id: number }> }>('GET', '/api/instances');
+  const id = list.instances[0].id;
+  const resent = await d.api<{ ok: boolean; queued: string[] }>('POST', `/api/instances/${id}/resend`, {});
+  assert.deepEqual(resent, { status: 200, body: { ok: true, queued: ['pacs'] } });
+  await waitFor('the re-send delivered', 30_000, async () => (await d.destination('pacs')).forwarded === 4);
+  assert.equal((await d.status()).spool.instances, 3, 'still kept: its retention starts again at the new delivery');
   await waitFor('the retention passed and the spool swept', 30_000, async () => (await d.status()).spool.instances === 0);
   const keptMs = Date.now() - forwardedAt;
   assert.ok(keptMs >= RETENTION_S * 1000 - 500, `kept ${keptMs} ms, retention ${RETENTION_S} s`);

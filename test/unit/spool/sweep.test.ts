@@ -135,3 +135,17 @@ test('instances delivered but not yet swept when the spool closed are swept afte
     t.cleanup();
   }
 });
+
+test('an instance queued again (a re-send) while a sweep had already listed it is not deleted', async () => {
+  await withSpool(async (spool) => {
+    const a = await store(spool, '9.30', bytesFor(30, 5000), ['A']);
+    await spool.markForwarded('A', [{ id: a.id, status: 0, transferSyntax: TS }]);
+    // enqueue's transaction is queued first; the sweep lists `a` (still marked) before it runs.
+    const [queued, swept] = await Promise.all([spool.enqueue('A', a.id), spool.sweep()]);
+    assert.equal(queued?.state, 'queued');
+    assert.equal(swept, 0);
+    assert.ok(spool.get(a.id), 'still in the spool, queued for A again');
+    assert.equal(spool.entry('A', a.id)?.state, 'queued');
+    assert.deepEqual(spool.verify().problems, []);
+  });
+});

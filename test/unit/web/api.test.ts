@@ -189,6 +189,29 @@ test('dead letters: list, retry, discard, 404 for unknown ones', async () => {
   assert.deepEqual((await c.req('GET', '/api/dead-letters')).body.deadLetters, []);
 });
 
+test('POST /api/instances/:id/resend: queues a stored instance again (its destinations, or those named); 404 once gone; 400 for unknown names; CSRF', async () => {
+  const c = await client();
+  h.backend.cfg = { ...h.backend.cfg, destinations: [
+    { name: 'pacs', aeTitle: 'PACS', host: '127.0.0.1', port: 104, callingAeTitle: 'PACSGATE', maxPduLength: 65536, transferSyntaxes: [], concurrency: 1 },
+    { name: 'backup', aeTitle: 'BACKUP', host: '127.0.0.1', port: 105, callingAeTitle: 'PACSGATE', maxPduLength: 65536, transferSyntaxes: [], concurrency: 1 },
+  ] };
+  h.backend.stored.set(42, ['pacs', 'backup']);
+  const all = await c.req('POST', '/api/instances/42/resend', {});
+  assert.equal(all.status, 200);
+  assert.deepEqual(all.body, { ok: true, queued: ['pacs', 'backup'] });
+  const one = await c.req('POST', '/api/instances/42/resend', { destinations: ['backup'] });
+  assert.deepEqual(one.body.queued, ['backup']);
+  assert.deepEqual(h.backend.resent, [[42, undefined], [42, ['backup']]]);
+  assert.equal((await c.req('POST', '/api/instances/43/resend', {})).status, 404, 'not in the spool');
+  assert.equal((await c.req('POST', '/api/instances/x/resend', {})).status, 404);
+  const bad = await c.req('POST', '/api/instances/42/resend', { destinations: ['nowhere'] });
+  assert.equal(bad.status, 400);
+  assert.match(bad.body.error.message, /configured destination names \(pacs, backup\)/);
+  assert.equal((await c.req('POST', '/api/instances/42/resend', { destinations: [] })).status, 400);
+  assert.equal((await new Client(h.base).req('POST', '/api/instances/42/resend', {})).status, 403, 'CSRF');
+  assert.equal(h.backend.resent.length, 2, 'nothing queued by the refused requests');
+});
+
 test('bodies over the limit are refused with 413', async () => {
   const c = await client();
   const r = await c.req('PUT', '/api/config', { pad: 'x'.repeat(300 * 1024) });

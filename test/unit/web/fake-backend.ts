@@ -75,6 +75,15 @@ export class FakeBackend implements WebBackend {
     this.dead.splice(i, 1);
     return true;
   }
+  readonly resent: Array<[number, readonly string[] | undefined]> = [];
+  /** Instance ids the fake spool still holds, with the destinations each was routed to. */
+  readonly stored = new Map<number, string[]>();
+  async resendInstance(id: number, destinations?: readonly string[]): Promise<string[] | null> {
+    const routed = this.stored.get(id);
+    if (!routed) return null;
+    this.resent.push([id, destinations]);
+    return [...(destinations ?? routed)];
+  }
   async discardDeadLetter(destination: string, id: number): Promise<boolean> {
     const i = this.dead.findIndex((d) => d.destination === destination && d.id === id);
     if (i < 0) return false;
