@@ -182,7 +182,7 @@ class ScuAssociationImpl implements ScuAssociation, DulUser {
    * Operations run strictly one after another (we never negotiate an asynchronous operations window:
    * PS3.7 §D.3.3.3, one outstanding operation). The next one starts as soon as the current one's
    * response has arrived, synchronously in onPdv, so a queued C-STORE's command is on the wire before
-   * the continuations of the previous response run (~60 µs earlier for a forward lane, docs/
+   * the continuations of the previous response run (~45 µs earlier for a forward lane, docs/
    * benchmarks.md thirteenth session); or once the current one settles without a response (an error,
    * a skipped C-STORE, a release).
    */

@@ -205,9 +205,9 @@ export class Spool {
   private capacity(): SpoolHealth {
     if (this.closed) return { writable: false, full: false, reason: 'spool closed' };
     if (this.lastIoError) return { writable: false, full: false, reason: `spool i/o error: ${this.lastIoError}` };
-    const atLimit = (): boolean => readCounters(this.dbs).bytesUsed + this.reserved >= this.bytesMax;
+    // Bytes to free before anything can begin: at the limit, at least one.
     const missing = (): number => readCounters(this.dbs).bytesUsed + this.reserved - this.bytesMax + 1;
-    if (atLimit() && (!this.sweepForRoom(missing) || atLimit())) return { writable: true, full: true, reason: 'spool full' };
+    if (missing() > 0 && (!this.sweepForRoom(missing) || missing() > 0)) return { writable: true, full: true, reason: 'spool full' };
     if (freeBytes(this.dir) < FS_RESERVE_BYTES) return { writable: true, full: true, reason: 'file system full' };
     return { writable: true, full: false };
   }
