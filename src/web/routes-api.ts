@@ -79,14 +79,16 @@ export function apiRoutes({ backend, log, configFile }: ApiDeps): Route[] {
     sendJson(res, 200, result);
   }
 
-  const deadLetterId = (ctx: Ctx): [string, number] => {
+  /** The `:id` path parameter as a spool instance id; anything else is a 404 for `what`. */
+  const instanceId = (ctx: Ctx, what: string): number => {
     const id = Number(ctx.params.id);
-    if (!Number.isSafeInteger(id) || id < 0) throw new HttpError('GW_HTTP_NOT_FOUND', 'no such dead letter');
-    return [ctx.params.destination, id];
+    if (!Number.isSafeInteger(id) || id < 0) throw new HttpError('GW_HTTP_NOT_FOUND', `no such ${what}`);
+    return id;
   };
 
   async function deadLetterAction(ctx: Ctx, act: 'retry' | 'discard'): Promise<void> {
-    const [dest, id] = deadLetterId(ctx);
+    const dest = ctx.params.destination;
+    const id = instanceId(ctx, 'dead letter');
     const ok = act === 'retry' ? await backend.retryDeadLetter(dest, id) : await backend.discardDeadLetter(dest, id);
     if (!ok) throw new HttpError('GW_HTTP_NOT_FOUND', 'no such dead letter');
     log.info({ destination: dest, id, action: act }, 'dead letter');
@@ -95,8 +97,7 @@ export function apiRoutes({ backend, log, configFile }: ApiDeps): Route[] {
 
   /** POST /api/instances/:id/resend {"destinations"?: [...]}: a local re-send (docs/api.md). */
   async function resend(ctx: Ctx): Promise<void> {
-    const id = Number(ctx.params.id);
-    if (!Number.isSafeInteger(id) || id < 0) throw new HttpError('GW_HTTP_NOT_FOUND', 'no such instance in the spool');
+    const id = instanceId(ctx, 'instance in the spool');
     const body = await readJson(ctx.req);
     if (!isObject(body)) throw new HttpError('GW_HTTP_BAD_REQUEST', 'expected {"destinations"?: [names]}');
     let names: string[] | undefined;
